@@ -1,0 +1,126 @@
+"""Write parsed blog pages to the database: one transaction per file, idempotent.
+
+A post's natural key is (published, title); a comment's is its place in the page's thread (see
+forum.services.import_thread). Importing the same page twice finds every row already there and
+writes nothing.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from blogarchive import parsing
+from blogarchive.models import Post
+from forum import services
+
+TITLES_SUFFIX = ".titles"
+
+
+class ImportFailed(Exception):
+    """A file could not be imported; nothing of it was written."""
+
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass
+class FileReport:
+    path: Path
+    posts_created: int = 0
+    posts_existing: int = 0
+    comments_created: int = 0
+    comments_existing: int = 0
+    decisions: list[parsing.TitleDecision] = field(default_factory=list)
+    titles_from: Path | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.posts_created or self.comments_created)
+
+
+def page_files(paths: list[Path]) -> list[Path]:
+    """Expand folders into their .txt pages, sorted; files are taken as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def read_page(path: Path) -> tuple[str, list[str] | None, Path | None]:
+    """The page's text and, if a curator left a sidecar file beside it, its list of titles."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFailed(path, 0, "no such file") from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise ImportFailed(path, line, "not valid UTF-8 text") from None
+    except OSError as error:
+        raise ImportFailed(path, 0, error.strerror or str(error)) from None
+    sidecar = path.with_suffix(TITLES_SUFFIX)
+    if not sidecar.is_file():
+        return text, None, None
+    return text, parsing.read_titles_file(sidecar.read_text("utf-8-sig")), sidecar
+
+
+def import_file(path: Path, *, dry_run: bool = False) -> FileReport:
+    """Parse one page and write it in one transaction; raise ImportFailed on any error."""
+    text, titles, sidecar = read_page(path)
+    try:
+        page = parsing.parse_page(text, titles=titles)
+    except parsing.ParseError as error:
+        raise ImportFailed(path, error.line, error.message) from None
+    report = FileReport(path=path, decisions=list(page.decisions), titles_from=sidecar)
+    with transaction.atomic():
+        for parsed in page.posts:
+            _write_post(path, parsed, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def import_files(paths: list[Path], *, dry_run: bool = False) -> Iterator[FileReport]:
+    """Import each page in turn, yielding its report; stop at the first failure."""
+    for path in paths:
+        yield import_file(path, dry_run=dry_run)
+
+
+def _write_post(path: Path, parsed: parsing.ParsedPost, report: FileReport) -> None:
+    post = Post.objects.filter(published=parsed.published, title=parsed.title).first()
+    if post is None:
+        post = Post.objects.create(
+            title=parsed.title,
+            slug=_free_slug(parsed),
+            published=parsed.published,
+            paragraphs=list(parsed.paragraphs),
+            source_file=path.name,
+            source_line=parsed.line,
+        )
+        report.posts_created += 1
+    else:
+        report.posts_existing += 1
+    result = services.import_thread(post=post, roots=parsed.comments)
+    report.comments_created += result.created
+    report.comments_existing += result.existing
+
+
+def _free_slug(parsed: parsing.ParsedPost) -> str:
+    """A slug not yet used in the post's month, since URLs are /year/month/slug/."""
+    base = slugify(parsed.title)[:100] or "post"
+    taken = set(
+        Post.objects.in_month(parsed.published.year, parsed.published.month)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

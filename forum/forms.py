@@ -1,0 +1,63 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import Comment
+
+
+class CommentForm(forms.Form):
+    """A new comment or a reply; the post it belongs to is given by the URL, not the form."""
+
+    author_name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        help_text=_("Leave empty to comment as Anonymous."),
+    )
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=settings.FORUM_MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text; <b>, <i> and links are allowed. Be kind."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A trap for robots: hidden from people by the stylesheet and from screen readers.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    error_messages = {
+        "bad_parent": _("The comment you are replying to is not on this post any more."),
+        "blank": _("Please write something before posting."),
+    }
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        self.parent_comment: Comment | None = None
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(self.error_messages["blank"], code="blank")
+        return body
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if parent_id is None:
+            return None
+        # Replies go only to published comments of this post, so that a held or rejected
+        # comment stays a leaf and moderating it never orphans anything.
+        parent = (
+            Comment.objects.published()
+            .filter(post=self.post, pk=parent_id)
+            .only("pk", "tree_id", "post_id", "status")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError(self.error_messages["bad_parent"], code="bad_parent")
+        self.parent_comment = parent
+        return parent_id

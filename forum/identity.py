@@ -1,0 +1,17 @@
+"""Who is commenting, without storing who they are: a keyed hash of the client's address."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def client_address(request) -> str:
+    """The client's address as the server saw it (a proxy in front must set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def commenter_id(request) -> str:
+    """A stable, unguessable identifier for the client's address; the address is not kept."""
+    key = f"commenter:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()[:32]

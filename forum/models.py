@@ -1,0 +1,114 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+
+from blogarchive.models import Post
+
+MAX_INDENT = 8
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def in_thread_order(self):
+        return self.order_by("tree_id", "lft")
+
+
+class Comment(MPTTModel):
+    """A comment on a post, or a reply to another comment, to any depth.
+
+    Each top-level comment is the root of its own MPTT tree (`tree_id`), so a new conversation
+    never renumbers an old one. `body` is kept exactly as typed; `body_html` is the sanitised
+    HTML made from it once, on write (forum.markup).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed by the author")
+
+    class RemovedBy(models.TextChoices):
+        NOBODY = "", _("Not removed")
+        AUTHOR = "author", _("The author")
+        MODERATOR = "moderator", _("A moderator")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = TreeForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    author_name = models.CharField(_("name"), max_length=80, blank=True)
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(_("comment as HTML"))
+    created = models.DateTimeField(_("posted"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    removed_by = models.CharField(
+        _("removed by"), max_length=10, choices=RemovedBy.choices, blank=True, default=""
+    )
+    hold_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
+    public_reason = models.CharField(_("reason shown to the author"), max_length=200, blank=True)
+    # A keyed hash of the commenter's IP address (moderation.identity); never the address.
+    commenter = models.CharField(_("commenter"), max_length=64, blank=True, db_index=True)
+    # Where an imported comment sat in its page's thread ("12" or "12.3"): the importer's
+    # natural key, so that a second import finds what the first one wrote.
+    import_key = models.CharField(max_length=40, blank=True, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class MPTTMeta:
+        # Never order_insertion_by: it would renumber every later thread on each insert.
+        order_insertion_by = None
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            # The thread read: one post's comments in tree order.
+            models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_order"),
+            models.Index(fields=["status", "created"], name="comment_status_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="comment_unique_import_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}: {self.body[:60]}"
+
+    @property
+    def display_name(self) -> str:
+        return self.author_name or str(_("Anonymous"))
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def indent(self) -> int:
+        """How far the page indents this comment: deep threads stop indenting past a point."""
+        return min(self.level, MAX_INDENT)
+
+    @property
+    def placeholder(self) -> str:
+        """What stands in for a comment that is no longer shown but still has replies."""
+        if self.status == self.Status.REMOVED and self.removed_by == self.RemovedBy.AUTHOR:
+            return str(_("This comment has been removed by the author."))
+        return str(_("This comment has been removed by a moderator."))

@@ -1,0 +1,64 @@
+"""Reads of the forum's data, each a fixed number of queries whatever the data's size."""
+
+from collections.abc import Collection
+from datetime import date
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from blogarchive.models import Post
+from forum.models import Comment
+
+
+def visible_thread(post: Post, *, own_ids: Collection[int] = ()) -> list[Comment]:
+    """The comments a reader sees on a post, in thread order, in one query.
+
+    Published comments, the reader's own pending ones, and any other comment that still has a
+    visible reply (shown as a placeholder, so that the conversation keeps its shape).
+    """
+    shown_statuses = ~Q(status=Comment.Status.PENDING)
+    if own_ids:
+        shown_statuses |= Q(pk__in=list(own_ids))
+    rows = list(
+        Comment.objects.filter(post=post)
+        .filter(shown_statuses)
+        .defer("body", "commenter", "hold_reason", "import_key", "updated")
+        .in_thread_order()
+    )
+    own = set(own_ids)
+    keep: set[int] = set()
+    # Walking the tree backwards visits every reply before the comment it answers.
+    for comment in reversed(rows):
+        if comment.status == Comment.Status.APPROVED or comment.pk in own or comment.pk in keep:
+            keep.add(comment.pk)
+            if comment.parent_id:
+                keep.add(comment.parent_id)
+    return [comment for comment in rows if comment.pk in keep]
+
+
+def published_count_subquery():
+    """A correlated count of each post's published comments, for annotating posts."""
+    counts = (
+        Comment.objects.published()
+        .filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def posts_with_counts():
+    return Post.objects.newest_first().annotate(comment_count=published_count_subquery())
+
+
+def archive_months() -> list[dict]:
+    """Blogger's archive widget: each year and month with its number of posts, newest first."""
+    rows = (
+        Post.objects.annotate(year=ExtractYear("published"), month=ExtractMonth("published"))
+        .values("year", "month")
+        .annotate(posts=Count("pk"))
+        .order_by("-year", "-month")
+    )
+    return [{**row, "first_day": date(row["year"], row["month"], 1)} for row in rows]

@@ -1,0 +1,190 @@
+"""Every write to the comment tree: a reader's comment, a reply, an imported thread.
+
+django-mptt leaves locking to its caller. Two inserts that read the same tree numbers would
+corrupt the tree, so each write here takes, inside its transaction:
+- on PostgreSQL, a transaction-scoped advisory lock: one key per tree for a reply, and one key
+  shared by everything that starts a new tree (top-level comments pick the next tree_id);
+- on SQLite, nothing more: transactions begin IMMEDIATE (config.settings), so writers queue.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from blogarchive.models import Post
+from forum import markup
+from forum.models import Comment
+from moderation import screening
+
+# The first key of every advisory lock this module takes, so it never meets anyone else's.
+_LOCK_NAMESPACE = 0x0F0A
+_NEW_TREE = 0
+
+
+def _lock_tree(tree_id: int) -> None:
+    """Hold the tree (or, for _NEW_TREE, the right to number a new tree) until commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, tree_id])
+
+
+def submit_comment(
+    *,
+    post: Post,
+    parent: Comment | None,
+    author_name: str,
+    body: str,
+    commenter: str,
+    honeypot: str = "",
+) -> Comment:
+    """Screen and store a reader's comment or reply; raises screening.Refused when refused.
+
+    Locks: the parent's tree for a reply, the new-tree key for a top-level comment.
+    """
+    body = markup.normalise(body)
+    author_name = author_name.strip()
+    verdict = screening.screen(
+        post=post,
+        parent=parent,
+        author_name=author_name,
+        body=body,
+        commenter=commenter,
+        honeypot=honeypot,
+    )
+    comment = Comment(
+        post=post,
+        author_name=author_name,
+        body=body,
+        body_html=markup.render(body),
+        created=timezone.now(),
+        status=verdict.status,
+        hold_reason=verdict.reason,
+        commenter=commenter,
+    )
+    with transaction.atomic():
+        if parent is None:
+            _lock_tree(_NEW_TREE)
+            comment.insert_at(None, save=True)
+        else:
+            _lock_tree(parent.tree_id)
+            # Read the parent again under the lock: its lft/rght may have moved since the
+            # form was validated, and django-mptt numbers the reply from them.
+            parent = Comment.objects.select_related(None).get(pk=parent.pk)
+            comment.insert_at(parent, position="last-child", save=True)
+    return comment
+
+
+class ThreadNode(Protocol):
+    """What import_thread needs of a comment: blogarchive.parsing.ParsedComment fits."""
+
+    author: str | None
+    created: datetime | None
+    body: str
+    removed: str | None
+    replies: Sequence["ThreadNode"]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    existing: int = 0
+
+
+def import_thread(*, post: Post, roots: Sequence[ThreadNode]) -> ImportReport:
+    """Store a captured thread as published comments; those already imported are left alone.
+
+    Keys: "12" for the twelfth top-level comment, "12.3" for its third reply. New threads go
+    in with one bulk insert per depth, their tree numbers computed here; a new reply under an
+    already-imported comment goes through the ordinary tree insert.
+    """
+    report = ImportReport()
+    existing = dict(
+        Comment.objects.filter(post=post).exclude(import_key="").values_list("import_key", "pk")
+    )
+    new_roots = []
+    for position, root in enumerate(roots, start=1):
+        key = str(position)
+        if key in existing:
+            _import_missing_replies(post, root, key, existing, report)
+        else:
+            new_roots.append((key, root))
+    if new_roots:
+        report.created += _bulk_insert_trees(post, new_roots)
+    return report
+
+
+def _import_missing_replies(post, node, key, existing, report) -> None:
+    """Walk an already-imported comment and insert any reply the database lacks."""
+    report.existing += 1
+    for position, reply in enumerate(node.replies, start=1):
+        reply_key = f"{key}.{position}"
+        if reply_key in existing:
+            _import_missing_replies(post, reply, reply_key, existing, report)
+            continue
+        parent = Comment.objects.get(pk=existing[key])
+        _lock_tree(parent.tree_id)
+        comment = _imported_comment(post, reply, reply_key)
+        comment.insert_at(Comment.objects.get(pk=parent.pk), position="last-child", save=True)
+        existing[reply_key] = comment.pk
+        report.created += 1
+        _import_missing_replies(post, reply, reply_key, existing, report)
+
+
+def _imported_comment(post: Post, node: ThreadNode, key: str) -> Comment:
+    removed = Comment.RemovedBy.NOBODY
+    if node.removed:
+        removed = (
+            Comment.RemovedBy.AUTHOR if node.removed == "author" else Comment.RemovedBy.MODERATOR
+        )
+    return Comment(
+        post=post,
+        author_name=node.author or "",
+        body=node.body,
+        body_html=markup.render(node.body),
+        created=node.created,
+        status=Comment.Status.REMOVED if node.removed else Comment.Status.APPROVED,
+        removed_by=removed,
+        import_key=key,
+    )
+
+
+def _bulk_insert_trees(post: Post, roots: Iterable[tuple[str, ThreadNode]]) -> int:
+    """Insert whole new trees, numbering lft/rght by a walk instead of per-row updates."""
+    _lock_tree(_NEW_TREE)
+    next_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    by_depth: list[list[tuple[Comment, Comment | None]]] = []
+    for offset, (key, root) in enumerate(roots):
+        _number_tree(post, root, key, next_tree + offset, by_depth)
+    for level in by_depth:
+        for comment, parent in level:
+            comment.parent_id = parent.pk if parent else None
+        Comment.objects.bulk_create([comment for comment, _ in level], batch_size=500)
+    return sum(len(level) for level in by_depth)
+
+
+def _number_tree(post, root, key, tree_id, by_depth) -> None:
+    """Give every comment of one tree its MPTT numbers, depth first, as the page lists them."""
+    counter = 0
+    stack: list[tuple[ThreadNode, str, Comment | None, int, bool]] = [(root, key, None, 0, False)]
+    made: dict[int, Comment] = {}
+    while stack:
+        node, node_key, parent, depth, closing = stack.pop()
+        counter += 1
+        if closing:
+            made[id(node)].rght = counter
+            continue
+        comment = _imported_comment(post, node, node_key)
+        comment.tree_id, comment.level, comment.lft = tree_id, depth, counter
+        made[id(node)] = comment
+        while len(by_depth) <= depth:
+            by_depth.append([])
+        by_depth[depth].append((comment, parent))
+        stack.append((node, node_key, parent, depth, True))
+        for position in range(len(node.replies), 0, -1):
+            child = node.replies[position - 1]
+            stack.append((child, f"{node_key}.{position}", comment, depth + 1, False))

@@ -1,0 +1,33 @@
+from django.urls import path, register_converter
+
+from forum import views
+
+
+class YearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
+
+
+class MonthConverter(YearConverter):
+    regex = "[0-9]{2}"
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(YearConverter, "yyyy")
+register_converter(MonthConverter, "mm")
+
+app_name = "forum"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<yyyy:year>/", views.archive_year, name="archive_year"),
+    path("<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
+    path("<yyyy:year>/<mm:month>/<slug:slug>/", views.post_detail, name="post_detail"),
+]

@@ -1,0 +1,3 @@
+"""The moderators' group: created by a migration with exactly the permissions the work needs."""
+
+MODERATORS_GROUP = "Moderators"

@@ -1,0 +1,48 @@
+"""Small factories for tests: real rows, written through the same services as the site."""
+
+import datetime
+import itertools
+
+from blogarchive.models import Post
+from forum import markup
+from forum.models import Comment
+
+_numbers = itertools.count(1)
+
+
+def make_post(*, title: str | None = None, published=None, **fields) -> Post:
+    number = next(_numbers)
+    title = title or f"Post number {number}"
+    return Post.objects.create(
+        title=title,
+        slug=fields.pop("slug", f"post-{number}"),
+        published=published or datetime.date(2014, 10, 28),
+        paragraphs=fields.pop("paragraphs", [f"The body of {title}."]),
+        **fields,
+    )
+
+
+def make_comment(
+    *, post: Post, parent: Comment | None = None, body: str = "A comment.", **fields
+) -> Comment:
+    """Insert a comment straight into the tree (published unless told otherwise)."""
+    comment = Comment(
+        post=post,
+        body=body,
+        body_html=markup.render(body),
+        status=fields.pop("status", Comment.Status.APPROVED),
+        **fields,
+    )
+    comment.insert_at(parent, position="last-child", save=True)
+    return comment
+
+
+def make_thread(post: Post, *, size: int, replies_per_comment: int = 3) -> list[Comment]:
+    """A thread of `size` published comments: top-level comments each with a few replies."""
+    made: list[Comment] = []
+    while len(made) < size:
+        root = make_comment(post=post, body=f"Comment {len(made)}")
+        made.append(root)
+        for _ in range(min(replies_per_comment, size - len(made))):
+            made.append(make_comment(post=post, parent=root, body=f"Reply {len(made)}"))
+    return made

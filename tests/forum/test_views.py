@@ -1,0 +1,206 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from forum.models import Comment
+from tests.factories import make_comment, make_post, make_thread
+
+
+def post_page(client, post, **params):
+    return client.get(post.get_absolute_url(), params)
+
+
+def test_the_home_page_lists_posts_newest_first_with_their_comment_counts(db, client):
+    older = make_post(title="Older news", published="2014-09-01")
+    make_post(title="Newer news", published="2015-12-21")
+    make_comment(post=older, body="one")
+    make_comment(post=older, body="two")
+    make_comment(post=older, body="held", status=Comment.Status.PENDING)
+
+    html = client.get(reverse("forum:home")).content.decode()
+
+    assert html.index("Newer news") < html.index("Older news")
+    assert "2 comments" in html
+    assert "No comments yet" in html
+
+
+def test_the_home_page_is_paginated(db, client, settings):
+    for day in range(1, 13):
+        make_post(title=f"Day {day}", published=f"2014-09-{day:02d}")
+
+    first = client.get(reverse("forum:home")).content.decode()
+    second = client.get(reverse("forum:home"), {"page": 2}).content.decode()
+
+    assert "Day 12" in first and "Day 1<" not in first
+    assert "Day 1<" in second and "Page 2 of 2" in second
+
+
+def test_the_archive_lists_months_with_their_counts_and_each_month_its_posts(db, client):
+    make_post(title="First in September", published="2014-09-12")
+    make_post(title="Second in September", published="2014-09-17")
+    make_post(title="In October", published="2014-10-28")
+
+    home = client.get(reverse("forum:home")).content.decode()
+    month = client.get(reverse("forum:archive_month", args=[2014, 9])).content.decode()
+    year = client.get(reverse("forum:archive_year", args=[2014])).content.decode()
+
+    assert re.search(r"September 2014</a>\s*<span class=\"count\">\(2\)", home)
+    assert "First in September" in month and "In October" not in month
+    assert "First in September" in year and "In October" in year
+
+
+def test_an_empty_or_impossible_month_is_not_found(db, client):
+    assert client.get("/2014/13/").status_code == 404
+    assert client.get("/1999/01/").status_code == 404
+    assert client.get("/2014/10/no-such-post/").status_code == 404
+
+
+def test_the_post_page_shows_the_body_and_the_whole_thread_indented_by_depth(a_post, client):
+    top = make_comment(post=a_post, body="Top level")
+    reply = make_comment(post=a_post, parent=top, body="A reply")
+    deeper = make_comment(post=a_post, parent=reply, body="A reply to the reply")
+
+    html = post_page(client, a_post).content.decode()
+
+    assert "The body of The Waiting Game 2." in html
+    assert f'class="comment d0" id="c{top.pk}"' in html
+    assert f'class="comment d1" id="c{reply.pk}"' in html
+    assert f'class="comment d2" id="c{deeper.pk}"' in html
+    assert html.index("Top level") < html.index("A reply") < html.index("A reply to the reply")
+    assert "3 comments" in html
+
+
+def test_a_comment_shows_its_author_and_its_time_as_the_blog_showed_it(a_post, client):
+    make_comment(
+        post=a_post,
+        author_name="Probation Officer",
+        created="2015-12-21T10:55:00+00:00",
+        body="Fantastic, the truth is out.",
+    )
+    make_comment(post=a_post, created="2016-06-16T07:47:00+00:00", body="summer time")
+
+    html = post_page(client, a_post).content.decode()
+
+    assert "Probation Officer" in html
+    assert "21 December 2015 at 10:55" in html
+    # 07:47 UTC is 08:47 in the UK in June: readers refer to comments by the time they saw.
+    assert "16 June 2016 at 08:47" in html
+
+
+def test_an_anonymous_comment_is_shown_as_anonymous(a_published_comment, client):
+    html = post_page(client, a_published_comment.post).content.decode()
+    assert "Anonymous" in html
+
+
+def test_pending_and_rejected_comments_are_not_shown_to_readers(a_post, client):
+    make_comment(post=a_post, body="Waiting for a moderator", status=Comment.Status.PENDING)
+    make_comment(post=a_post, body="Rejected outright", status=Comment.Status.REJECTED)
+
+    html = post_page(client, a_post).content.decode()
+
+    assert "Waiting for a moderator" not in html
+    assert "Rejected outright" not in html
+    assert "No comments yet" in html
+
+
+def test_a_removed_comment_with_visible_replies_leaves_a_placeholder(a_post, client):
+    top = make_comment(post=a_post, body="Offensive words", status=Comment.Status.REJECTED)
+    make_comment(post=a_post, parent=top, body="Calm reply")
+
+    html = post_page(client, a_post).content.decode()
+
+    assert "Offensive words" not in html
+    assert "This comment has been removed by a moderator." in html
+    assert "Calm reply" in html
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_post_page_makes_the_same_few_queries_whatever_the_thread_size(
+    a_post, client, django_assert_max_num_queries, size
+):
+    make_thread(a_post, size=size)
+    # One for the post, one for the whole thread.
+    with django_assert_max_num_queries(2):
+        response = post_page(client, a_post)
+    assert response.content.decode().count('class="comment d') == size
+
+
+def test_the_reply_link_opens_a_reply_form_under_that_comment(a_published_comment, client):
+    html = post_page(client, a_published_comment.post, reply=a_published_comment.pk).content
+    html = html.decode()
+
+    comment_at = html.index(f'id="c{a_published_comment.pk}"')
+    form_at = html.index('id="reply-form"')
+    assert comment_at < form_at < html.index('id="comment-form"')
+    assert f'name="parent" value="{a_published_comment.pk}"' in html
+
+
+def test_posting_a_comment_shows_it_in_place(a_post, client):
+    response = client.post(
+        a_post.get_absolute_url(), {"author_name": "Ex PO", "body": "Well said."}, follow=True
+    )
+
+    comment = Comment.objects.get(body="Well said.")
+    assert response.redirect_chain[-1][0].endswith(f"#c{comment.pk}")
+    html = response.content.decode()
+    assert f'id="c{comment.pk}"' in html and "Ex PO" in html
+
+
+def test_a_reply_to_a_reply_is_shown_at_depth_three(a_post, client):
+    top = make_comment(post=a_post, body="Top")
+    reply = make_comment(post=a_post, parent=top, body="First reply")
+
+    client.post(a_post.get_absolute_url(), {"body": "Replying to the reply", "parent": reply.pk})
+
+    new = Comment.objects.get(body="Replying to the reply")
+    assert new.parent == reply and new.level == 2
+    html = post_page(client, a_post).content.decode()
+    assert f'class="comment d2" id="c{new.pk}"' in html
+
+
+def test_an_empty_comment_gets_a_field_error_and_stores_nothing(a_post, client):
+    response = client.post(a_post.get_absolute_url(), {"author_name": "Someone", "body": "  "})
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_failed_reply_keeps_the_text_in_the_reply_form(a_published_comment, client):
+    post = a_published_comment.post
+    response = client.post(
+        post.get_absolute_url(),
+        {"body": "x" * 10_001, "parent": a_published_comment.pk},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="reply-form"' in html and "x" * 10_001 in html
+    assert "at most 10000 characters" in html
+
+
+def test_a_reply_to_a_comment_of_another_post_is_refused(a_post, client):
+    elsewhere = make_comment(post=make_post(title="Elsewhere"), body="Other thread")
+
+    response = client.post(a_post.get_absolute_url(), {"body": "Hi", "parent": elsewhere.pk})
+
+    assert response.status_code == 400
+    assert "not on this post" in response.content.decode()
+    assert not Comment.objects.filter(body="Hi").exists()
+
+
+def test_html_and_script_in_a_comment_are_rendered_inert(a_post, client):
+    body = (
+        '<script>alert("x")</script><img src=x onerror=alert(1)>'
+        '<a href="javascript:alert(1)">go</a>'
+    )
+    client.post(a_post.get_absolute_url(), {"body": body})
+
+    html = post_page(client, a_post).content.decode()
+
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert" in html
+    assert Comment.objects.get().body == body
