@@ -1,8 +1,23 @@
-"""Decide what becomes of a new comment: the one question forum asks of moderation."""
+"""Decide what becomes of a new comment: the one question forum asks of moderation.
 
+`screen()` either raises Refused (the comment is not accepted: closed post, too fast,
+duplicate) or returns a Verdict: published, held for a moderator with the reasons, or spam.
+"""
+
+import re
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from forum.models import Comment
+from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
+
+Status = Comment.Status
+_LINK = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -23,6 +38,100 @@ class Refused(Exception):
 
 def screen(*, post, parent, author_name: str, body: str, commenter: str, honeypot: str = ""):
     """Return the status a new comment gets, or raise Refused."""
+    policy = ModerationPolicy.current()
+    _refuse_if_closed(post, policy)
+    _refuse_if_too_fast(commenter, policy)
+    _refuse_if_duplicate(post, commenter, body)
     if honeypot:
-        return Verdict(Comment.Status.SPAM, "a field hidden from people was filled in")
-    return Verdict(Comment.Status.APPROVED)
+        return Verdict(Status.SPAM, "a field hidden from people was filled in")
+    if commenter and BlockedCommenter.objects.filter(commenter=commenter).exists():
+        return Verdict(Status.SPAM, "blocked commenter")
+    held, banned = _word_rules(f"{author_name}\n{body}")
+    if banned:
+        return Verdict(Status.SPAM, f"banned word: {banned[0]}")
+    reasons = [f"held word: {word}" for word in held]
+    links = len(_LINK.findall(body))
+    if links > policy.max_links:
+        reasons.append(f"{links} links (more than {policy.max_links})")
+    if _mostly_rejected(commenter, policy):
+        reasons.append("most of this commenter's recent comments were rejected")
+    if policy.holds_every_comment_on(post):
+        reasons.append(f"moderation is on: {policy.describe()}")
+    if reasons:
+        return Verdict(Status.PENDING, "; ".join(reasons)[:200])
+    return Verdict(Status.APPROVED)
+
+
+def _refuse_if_closed(post, policy: ModerationPolicy) -> None:
+    closed = not post.comments_open
+    if policy.close_after_days is not None:
+        closed |= post.published < timezone.localdate() - timedelta(days=policy.close_after_days)
+    if closed:
+        raise Refused(_("Comments are closed on this post."), status_code=403)
+
+
+def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
+    """One comment per interval and so many an hour, counted in the shared cache."""
+    if not commenter:
+        return
+    # add() only succeeds if the key is absent, atomically in every shared backend.
+    if policy.min_seconds_between and not cache.add(
+        f"rate:gap:{commenter}", 1, timeout=policy.min_seconds_between
+    ):
+        raise Refused(
+            _("You are posting too quickly. Please wait %(n)d seconds between comments.")
+            % {"n": policy.min_seconds_between},
+            status_code=429,
+        )
+    hour_key = f"rate:hour:{commenter}:{int(timezone.now().timestamp() // 3600)}"
+    cache.add(hour_key, 0, timeout=3600)
+    try:
+        count = cache.incr(hour_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(hour_key, 1, timeout=3600)
+        count = 1
+    if count > policy.max_per_hour:
+        raise Refused(
+            _(
+                "You have posted %(n)d comments in the last hour, the most allowed. "
+                "Please come back later."
+            )
+            % {"n": policy.max_per_hour},
+            status_code=429,
+        )
+
+
+def _refuse_if_duplicate(post, commenter: str, body: str) -> None:
+    """The same text twice on a post: a double click, or a robot repeating itself."""
+    recent = timezone.now() - timedelta(hours=1)
+    same_text = Comment.objects.filter(post=post, body=body)
+    if same_text.filter(Q(commenter=commenter) | Q(created__gte=recent)).exists():
+        raise Refused(
+            _("This exact comment has already been posted here."), status_code=400, field="body"
+        )
+
+
+def _word_rules(text: str) -> tuple[list[str], list[str]]:
+    """The held and the banned phrases that occur in the text, as whole words."""
+    held, banned = [], []
+    lowered = text.lower()
+    for phrase, action in WordRule.objects.values_list("phrase", "action"):
+        if re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", lowered):
+            (banned if action == WordRule.Action.BAN else held).append(phrase)
+    return held, banned
+
+
+def _mostly_rejected(commenter: str, policy: ModerationPolicy) -> bool:
+    """The blog's persistent troll: someone whose recent comments were mostly turned down."""
+    if not commenter or not policy.troll_min_decisions:
+        return False
+    since = timezone.now() - timedelta(days=policy.troll_window_days)
+    statuses = list(
+        Comment.objects.filter(commenter=commenter, created__gte=since)
+        .exclude(status__in=[Status.PENDING, Status.REMOVED])
+        .values_list("status", flat=True)
+    )
+    if len(statuses) < policy.troll_min_decisions:
+        return False
+    rejected = sum(status in (Status.REJECTED, Status.SPAM) for status in statuses)
+    return rejected * 100 >= policy.troll_rejected_share * len(statuses)

@@ -22,3 +22,11 @@ def a_post(db):
 @pytest.fixture
 def a_published_comment(a_post):
     return make_comment(post=a_post, body="I think more needs to be said about burn out.")
+
+
+@pytest.fixture
+def moderation_off(db):
+    """The blog before September 2014: comments are published at once."""
+    from moderation.models import ModerationPolicy
+
+    ModerationPolicy.objects.filter(pk=1).update(mode=ModerationPolicy.Mode.NEVER)

@@ -136,7 +136,7 @@ def test_the_reply_link_opens_a_reply_form_under_that_comment(a_published_commen
     assert f'name="parent" value="{a_published_comment.pk}"' in html
 
 
-def test_posting_a_comment_shows_it_in_place(a_post, client):
+def test_posting_a_comment_shows_it_in_place(a_post, client, moderation_off):
     response = client.post(
         a_post.get_absolute_url(), {"author_name": "Ex PO", "body": "Well said."}, follow=True
     )
@@ -147,7 +147,7 @@ def test_posting_a_comment_shows_it_in_place(a_post, client):
     assert f'id="c{comment.pk}"' in html and "Ex PO" in html
 
 
-def test_a_reply_to_a_reply_is_shown_at_depth_three(a_post, client):
+def test_a_reply_to_a_reply_is_shown_at_depth_three(a_post, client, moderation_off):
     top = make_comment(post=a_post, body="Top")
     reply = make_comment(post=a_post, parent=top, body="First reply")
 
