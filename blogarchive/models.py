@@ -26,6 +26,11 @@ class Post(models.Model):
         help_text=_("Turn off to stop new comments on this post."),
     )
 
+    # Bumped by forum's and moderation's services whenever what readers see of the thread may
+    # have changed: it keys the cached thread HTML and the page's ETag.
+    thread_version = models.PositiveIntegerField(default=0, editable=False)
+    thread_changed = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = PostQuerySet.as_manager()
 
     class Meta:

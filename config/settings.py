@@ -169,7 +169,11 @@ LOGIN_URL = "admin:login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
+# A mail server that hangs must not hold up the request that queued a moderators' digest.
+EMAIL_TIMEOUT = 10
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long the one-click Approve / Reject links in moderators' e-mails stay valid.
+MODERATION_LINK_MAX_AGE = 60 * 60 * 24 * 7
 
 # Security headers. The policy forbids inline script: every script is a file under /static/.
 CONTENT_SECURITY_POLICY = {

@@ -7,5 +7,6 @@ admin.site.index_title = "Moderation and archive"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("moderation.urls")),
     path("", include("forum.urls")),
 ]

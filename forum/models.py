@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -99,7 +100,8 @@ class Comment(MPTTModel):
         return self.status == self.Status.APPROVED
 
     def get_absolute_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#{self.anchor}"
+        """The permalink, which finds the page of a long thread the comment is on."""
+        return reverse("forum:comment", args=[self.pk])
 
     @property
     def indent(self) -> int:
@@ -109,6 +111,8 @@ class Comment(MPTTModel):
     @property
     def placeholder(self) -> str:
         """What stands in for a comment that is no longer shown but still has replies."""
+        if self.status == self.Status.PENDING:
+            return str(_("This comment is hidden while a moderator looks at it."))
         if self.status == self.Status.REMOVED and self.removed_by == self.RemovedBy.AUTHOR:
             return str(_("This comment has been removed by the author."))
         return str(_("This comment has been removed by a moderator."))

@@ -10,26 +10,32 @@ from blogarchive.models import Post
 from forum.models import Comment
 
 
-def visible_thread(post: Post, *, own_ids: Collection[int] = ()) -> list[Comment]:
+def visible_thread(
+    post: Post, *, own_ids: Collection[int] = (), moderator: bool = False
+) -> list[Comment]:
     """The comments a reader sees on a post, in thread order, in one query.
 
-    Published comments, the reader's own pending ones, and any other comment that still has a
-    visible reply (shown as a placeholder, so that the conversation keeps its shape).
+    Published comments; the reader's own comments whatever became of them; for a moderator,
+    the held ones too; and any other comment that still has a visible reply (shown as a
+    placeholder, so that the conversation keeps its shape).
     """
-    shown_statuses = ~Q(status=Comment.Status.PENDING)
-    if own_ids:
-        shown_statuses |= Q(pk__in=list(own_ids))
-    rows = list(
-        Comment.objects.filter(post=post)
-        .filter(shown_statuses)
-        .defer("body", "commenter", "hold_reason", "import_key", "updated")
-        .in_thread_order()
+    rows = Comment.objects.filter(post=post)
+    if not moderator:
+        shown = ~Q(status=Comment.Status.PENDING)
+        if own_ids:
+            shown |= Q(pk__in=list(own_ids))
+        rows = rows.filter(shown)
+    rows = list(rows.defer("body", "commenter", "import_key", "updated").in_thread_order())
+    always = (
+        {Comment.Status.APPROVED, Comment.Status.PENDING}
+        if moderator
+        else {Comment.Status.APPROVED}
     )
     own = set(own_ids)
     keep: set[int] = set()
     # Walking the tree backwards visits every reply before the comment it answers.
     for comment in reversed(rows):
-        if comment.status == Comment.Status.APPROVED or comment.pk in own or comment.pk in keep:
+        if comment.status in always or comment.pk in own or comment.pk in keep:
             keep.add(comment.pk)
             if comment.parent_id:
                 keep.add(comment.parent_id)

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from blogarchive.models import Post
-from forum import markup
+from forum import caching, markup
 from forum.models import Comment
 from moderation import screening
 
@@ -76,6 +76,9 @@ def submit_comment(
             # form was validated, and django-mptt numbers the reply from them.
             parent = Comment.objects.select_related(None).get(pk=parent.pk)
             comment.insert_at(parent, position="last-child", save=True)
+        if comment.status == Comment.Status.APPROVED:
+            caching.thread_changed(post.pk)
+        screening.comment_saved(comment)
     return comment
 
 
@@ -115,6 +118,8 @@ def import_thread(*, post: Post, roots: Sequence[ThreadNode]) -> ImportReport:
             new_roots.append((key, root))
     if new_roots:
         report.created += _bulk_insert_trees(post, new_roots)
+    if report.created:
+        caching.thread_changed(post.pk)
     return report
 
 

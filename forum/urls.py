@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from forum import views
+from forum import post_views, views
 
 
 class YearConverter:
@@ -27,7 +27,9 @@ app_name = "forum"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("your-comments/", views.your_comments, name="your_comments"),
     path("<yyyy:year>/", views.archive_year, name="archive_year"),
     path("<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
-    path("<yyyy:year>/<mm:month>/<slug:slug>/", views.post_detail, name="post_detail"),
+    path("<yyyy:year>/<mm:month>/<slug:slug>/", post_views.post_detail, name="post_detail"),
+    path("comments/<int:pk>/", post_views.comment_permalink, name="comment"),
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,3 +136,31 @@ def _mostly_rejected(commenter: str, policy: ModerationPolicy) -> bool:
         return False
     rejected = sum(status in (Status.REJECTED, Status.SPAM) for status in statuses)
     return rejected * 100 >= policy.troll_rejected_share * len(statuses)
+
+
+def comment_saved(comment) -> None:
+    """After a new comment is stored: tell the moderators of a held one, batched in digests."""
+    if comment.status == Status.PENDING:
+        # Imported here: notifications reach for mail and templates, which screening needn't.
+        from moderation import notifications
+
+        transaction.on_commit(notifications.notify_held)
+
+
+def current_policy() -> ModerationPolicy:
+    """The policy in force; pass it to the helpers below to read it once per request."""
+    return ModerationPolicy.current()
+
+
+def accepts_comments(post, policy: ModerationPolicy) -> bool:
+    """Whether the post page should offer its comment form at all."""
+    try:
+        _refuse_if_closed(post, policy)
+    except Refused:
+        return False
+    return True
+
+
+def policy_stamp(policy: ModerationPolicy) -> str:
+    """Changes whenever the policy does: part of the validator of cached post pages."""
+    return policy.updated.isoformat()

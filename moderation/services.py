@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count
 
-from forum import markup
+from forum import caching, markup
 from forum.models import Comment
 from moderation.models import BlockedCommenter, Decision, Report
 
@@ -55,8 +55,9 @@ def decide(
     outcome = Outcome()
     for comment_id in comment_ids:
         with transaction.atomic():
-            current = Comment.objects.filter(pk=comment_id).values_list("status", flat=True)
-            seen = current.first()
+            seen, post_id = Comment.objects.filter(pk=comment_id).values_list(
+                "status", "post_id"
+            ).first() or (None, None)
             updates = {"status": to_status, "public_reason": public_reason[:200]}
             if to_status in (Status.REJECTED, Status.SPAM):
                 updates["removed_by"] = Comment.RemovedBy.MODERATOR
@@ -78,6 +79,7 @@ def decide(
                 link_token=link_token,
             )
             Report.objects.filter(comment_id=comment_id, resolved=False).update(resolved=True)
+            caching.thread_changed(post_id)
             outcome.decided.append(comment_id)
     return outcome
 
@@ -91,6 +93,7 @@ def undo(decision: Decision, *, moderator=None) -> bool:
             removed_by=Comment.RemovedBy.NOBODY,
         )
         if changed:
+            caching.thread_changed(decision.comment.post_id)
             Decision.objects.create(
                 comment_id=decision.comment_id,
                 action=Action.UNDO,
@@ -109,6 +112,7 @@ def correct_text(comment: Comment, body: str, *, moderator, reason: str = "") ->
         comment.body = markup.normalise(body)
         comment.body_html = markup.render(comment.body)
         comment.save(update_fields=["body", "body_html", "updated"])
+        caching.thread_changed(comment.post_id)
         Decision.objects.create(
             comment=comment,
             action=Action.EDIT,
@@ -168,6 +172,7 @@ def report(comment: Comment, *, reporter: str, reason: str, threshold: int) -> b
             status=Status.PENDING, hold_reason=f"reported by {reporters} readers"
         )
         if hidden:
+            caching.thread_changed(comment.post_id)
             Decision.objects.create(
                 comment=comment,
                 action=Action.HIDE,
@@ -187,6 +192,7 @@ def delete_by_author(comment: Comment) -> bool:
             .update(status=Status.REMOVED, removed_by=Comment.RemovedBy.AUTHOR)
         )
         if changed:
+            caching.thread_changed(comment.post_id)
             Decision.objects.create(
                 comment=comment,
                 action=Action.AUTHOR_DELETE,

@@ -1,8 +1,10 @@
 import re
 
-import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.caching import thread_changed
 from forum.models import Comment
 from tests.factories import make_comment, make_post, make_thread
 
@@ -115,15 +117,53 @@ def test_a_removed_comment_with_visible_replies_leaves_a_placeholder(a_post, cli
     assert "Calm reply" in html
 
 
-@pytest.mark.parametrize("size", [10, 1000])
-def test_the_post_page_makes_the_same_few_queries_whatever_the_thread_size(
-    a_post, client, django_assert_max_num_queries, size
+def queries_for_page(client, post) -> tuple[int, int]:
+    """SQL queries for the post page with the thread's HTML not cached, then cached."""
+    with CaptureQueriesContext(connection) as cold:
+        first = post_page(client, post)
+    with CaptureQueriesContext(connection) as warm:
+        second = post_page(client, post)
+    assert without_csrf(first) == without_csrf(second)
+    return len(cold), len(warm)
+
+
+def without_csrf(response) -> str:
+    """The page without its CSRF token, which is masked afresh on every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def test_the_post_page_makes_the_same_few_queries_whatever_the_thread_size(db, client):
+    small, large = make_post(title="Small"), make_post(title="Large")
+    make_thread(small, size=10)
+    make_thread(large, size=1000)
+
+    small_counts = queries_for_page(client, small)
+    large_counts = queries_for_page(client, large)
+
+    assert small_counts == large_counts
+    # Cached: the post, the moderation policy, and the cached thread.
+    assert large_counts[1] <= 3
+    shown = [post_page(client, large, page=n).content.decode() for n in (1, 2)]
+    assert sum(html.count('class="comment d') for html in shown) == 1000
+
+
+def test_a_long_thread_is_paged_by_conversation_and_permalinks_land_on_the_right_page(
+    db, client, settings
 ):
-    make_thread(a_post, size=size)
-    # One for the post, one for the whole thread.
-    with django_assert_max_num_queries(2):
-        response = post_page(client, a_post)
-    assert response.content.decode().count('class="comment d') == size
+    settings.FORUM_COMMENTS_PER_PAGE = 2
+    post = make_post(title="Busy")
+    thread = make_thread(post, size=18, replies_per_comment=2)  # six conversations
+    late_reply = thread[-1]
+
+    first = post_page(client, post).content.decode()
+    third = post_page(client, post, page=3).content.decode()
+    response = client.get(f"/comments/{late_reply.pk}/")
+
+    assert "Comments page 1 of 3" in first
+    assert 'href="?page=2#comments"' in first
+    assert f'id="c{late_reply.pk}"' not in first
+    assert f'id="c{late_reply.pk}"' in third
+    assert response["Location"] == f"{post.get_absolute_url()}?page=3#c{late_reply.pk}"
 
 
 def test_the_reply_link_opens_a_reply_form_under_that_comment(a_published_comment, client):
@@ -204,3 +244,39 @@ def test_html_and_script_in_a_comment_are_rendered_inert(a_post, client):
     assert 'href="javascript:' not in html
     assert "&lt;script&gt;alert" in html
     assert Comment.objects.get().body == body
+
+
+def test_a_revisit_with_an_unchanged_thread_is_answered_not_modified(a_published_comment, client):
+    post = a_published_comment.post
+    post_page(client, post)  # the first visit sets the CSRF cookie the validator depends on
+    first = post_page(client, post)
+    again = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    make_comment(post=post, body="Something new")
+    thread_changed(post.pk)
+    changed = client.get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert changed.status_code == 200
+    assert "Something new" in changed.content.decode()
+
+
+def test_a_reader_with_comments_of_their_own_gets_no_shared_validator(a_post, client):
+    client.post(a_post.get_absolute_url(), {"body": "Mine"})
+
+    response = post_page(client, a_post)
+
+    assert "ETag" not in response or "Mine" in response.content.decode()
+    assert "Held for moderation" in response.content.decode()
+
+
+def test_a_new_published_comment_is_in_the_page_the_moment_it_is_posted(
+    a_published_comment, client, moderation_off
+):
+    post = a_published_comment.post
+    post_page(client, post)  # the thread is now cached
+
+    client.post(post.get_absolute_url(), {"body": "Fresh off the press"})
+    html = post_page(client.__class__(), post).content.decode()
+
+    assert "Fresh off the press" in html

@@ -1,0 +1,33 @@
+"""The cached HTML of each thread, and what makes it stale.
+
+Every service that changes what readers see of a thread calls `thread_changed()` inside its
+transaction. It bumps the post's thread_version, which is part of the cache key, so a stale
+fragment is never read again (it simply expires) and no reader can put back an old one.
+"""
+
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+
+from blogarchive.models import Post
+
+TIMEOUT = 60 * 60 * 24
+
+
+def thread_changed(post_id: int) -> None:
+    """Mark a post's thread as changed: its cached HTML and ETag are no longer valid."""
+    Post.objects.filter(pk=post_id).update(
+        thread_version=F("thread_version") + 1, thread_changed=timezone.now()
+    )
+
+
+def thread_key(post: Post, page: int) -> str:
+    return f"thread:{post.pk}:{post.thread_version}:{page}"
+
+
+def get_thread(post: Post, page: int):
+    return cache.get(thread_key(post, page))
+
+
+def set_thread(post: Post, page: int, html) -> None:
+    cache.set(thread_key(post, page), html, TIMEOUT)

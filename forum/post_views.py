@@ -1,0 +1,205 @@
+"""The post page: a post, its thread, and posting a comment or a reply (post/redirect/get)."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from blogarchive.models import Post
+from forum import ownership, services, threads
+from forum.forms import CommentForm
+from forum.identity import commenter_id
+from forum.models import Comment
+from forum.rendering import Viewer
+from moderation import screening
+from moderation.screening import Refused
+
+
+def _get_post(year: int, month: int, slug: str) -> Post:
+    post = Post.objects.in_month(year, month).filter(slug=slug).first()
+    if post is None:
+        raise Http404(_("No post at this address."))
+    return post
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_detail(request, year: int, month: int, slug: str):
+    """A post, its whole thread, and the forms to join in; a POST adds a comment or reply."""
+    post = _get_post(year, month, slug)
+    policy = screening.current_policy()
+    etag = _shared_etag(request, post, policy)
+    if etag:
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+    form = None
+    if request.method == "POST":
+        form = CommentForm(request.POST, post=post)
+        if form.is_valid():
+            response = _submit(request, post, form)
+            if response is not None:
+                return response
+    status = 400 if form is not None else 200
+    response = _render_post(request, post, policy, form, status=status)
+    if etag:
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _shared_etag(request, post: Post, policy) -> str | None:
+    """A validator for the page most readers see, so a browser's revisit costs no rendering.
+
+    Only for a plain GET by a reader with no comments of their own, no session and no pending
+    message: anyone else sees a page of their own. It changes with the thread, the post, the
+    comment policy, and the reader's CSRF cookie (the form in the cached copy carries a token
+    minted from it).
+    """
+    personal = {ownership.COOKIE, settings.SESSION_COOKIE_NAME, "messages"}
+    if request.method not in ("GET", "HEAD") or personal & request.COOKIES.keys():
+        return None
+    parts = [
+        post.pk,
+        post.thread_version,
+        post.title,
+        post.paragraphs,
+        post.comments_open,
+        screening.policy_stamp(policy),
+        request.GET.urlencode(),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+    ]
+    digest = hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=12)
+    return f'"{digest.hexdigest()}"'
+
+
+def comment_permalink(request, pk: int):
+    """A comment's lasting address: the page of its thread that shows it, at its anchor."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    viewer = _viewer(request, comment.post, screening.current_policy())
+    number = threads.page_of(comment.post, comment.pk, viewer)
+    if number is None:
+        raise Http404(_("That comment is not public."))
+    query = f"?page={number}" if number > 1 else ""
+    return HttpResponseRedirect(f"{comment.post.get_absolute_url()}{query}#c{comment.pk}")
+
+
+def _submit(request, post: Post, form: CommentForm):
+    """Store a valid form's comment and redirect to it; None (form errors set) if refused."""
+    data = form.cleaned_data
+    try:
+        comment = services.submit_comment(
+            post=post,
+            parent=form.parent_comment,
+            author_name=data["author_name"],
+            body=data["body"],
+            commenter=commenter_id(request),
+            honeypot=data["website"],
+        )
+    except Refused as refusal:
+        if refusal.status_code == 429:
+            context = {"post": post, "message": refusal.message}
+            return render(request, "forum/slow_down.html", context, status=429)
+        form.add_error(refusal.field, refusal.message)
+        return None
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, _("Thank you: your comment is published."))
+    else:
+        # Spam gets the same thanks as a held comment: telling a robot it was caught only
+        # teaches it.
+        messages.info(
+            request,
+            _(
+                "Thank you: your comment is held for moderation. You can see it here, marked "
+                "as pending, until a moderator has read it."
+            ),
+        )
+    response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
+    ownership.remember(request, response, comment.pk)
+    return response
+
+
+def _viewer(request, post: Post, policy) -> Viewer:
+    own = ownership.own_ids(request)
+    if own:
+        # Only the reader's comments on this post make the page theirs alone.
+        own = list(post.comments.filter(pk__in=own).values_list("pk", flat=True))
+    moderator = request.user.is_authenticated and request.user.has_perm("moderation.moderate")
+    return Viewer(
+        own_ids=frozenset(own),
+        moderator=moderator,
+        csrf_token=get_token(request) if own or moderator else "",
+        comments_open=screening.accepts_comments(post, policy),
+    )
+
+
+def _render_post(request, post: Post, policy, form: CommentForm | None, *, status: int):
+    viewer = _viewer(request, post, policy)
+    reply_to = _reply_target(request, form, post)
+    number = _page_number(request)
+    if reply_to is not None:
+        number = threads.page_of(post, reply_to, viewer) or number
+    page = threads.thread_page(post, number, viewer)
+    new_form, reply_form = CommentForm(post=post), None
+    if reply_to is not None:
+        reply_form = form or CommentForm(post=post, initial={"parent": reply_to})
+    elif form is not None:
+        new_form = form
+    thread_html = page.html
+    if reply_form is not None:
+        thread_html = _with_reply_form(request, post, page.html, reply_to, reply_form)
+    context = {
+        "post": post,
+        "page": page,
+        "thread_html": thread_html,
+        "comments_open": viewer.comments_open,
+        "form": new_form,
+        "reply_to": reply_to,
+    }
+    return render(request, "forum/post_detail.html", context, status=status)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:
+    """The published comment whose reply form is open: from a failed reply, or ?reply=."""
+    raw = form.data.get("parent") if form is not None else request.GET.get("reply")
+    try:
+        target = int(raw) if raw else None
+    except (TypeError, ValueError):
+        return None
+    if target is None or not post.comments.published().filter(pk=target).exists():
+        return None
+    return target
+
+
+def _with_reply_form(request, post, thread_html, reply_to: int, form: CommentForm):
+    """Open the reply form inside the comment it answers (no JavaScript needed)."""
+    anchor = thread_html.find(f'id="c{reply_to}"')
+    end = thread_html.find("</article>", anchor)
+    if anchor < 0 or end < 0:
+        return thread_html
+    context = {
+        "form": form,
+        "form_id": "reply-form",
+        "heading": _("Your reply"),
+        "post": post,
+        "reply_to": reply_to,
+    }
+    html = render_to_string("forum/_comment_form.html", context, request=request)
+    # Both halves come from render_thread and the form from a template: all already escaped.
+    return mark_safe(thread_html[:end] + html + thread_html[end:])

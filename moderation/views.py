@@ -1,0 +1,86 @@
+"""Moderation from the post page: readers report and delete their own comments; a signed-in
+moderator approves or rejects held comments in place. Each is a POST that redirects back."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from forum import ownership
+from forum.identity import commenter_id
+from forum.models import Comment
+from moderation import services
+from moderation.models import Decision, ModerationPolicy
+
+ON_PAGE_ACTIONS = {"approve": Decision.Action.APPROVE, "reject": Decision.Action.REJECT}
+
+
+def _back_to(comment: Comment) -> HttpResponseRedirect:
+    return HttpResponseRedirect(comment.get_absolute_url())
+
+
+@require_POST
+def delete_own(request, pk: int):
+    """Blogger's Delete: only the browser that posted a comment may take it down."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    if not ownership.owns(request, comment.pk):
+        raise PermissionDenied(_("Only the author of a comment can delete it."))
+    if services.delete_by_author(comment):
+        messages.success(request, _("Your comment has been deleted."))
+    return _back_to(comment)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request, pk: int):
+    """A reader flags a published comment; enough distinct readers send it back to the queue."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("post"), pk=pk, status=Comment.Status.APPROVED
+    )
+    if request.method != "POST":
+        return render(request, "moderation/report.html", {"comment": comment})
+    policy = ModerationPolicy.current()
+    hidden = services.report(
+        comment,
+        reporter=commenter_id(request),
+        reason=request.POST.get("reason", ""),
+        threshold=policy.report_threshold,
+    )
+    if hidden:
+        messages.info(request, _("Thank you. The comment is hidden until a moderator reads it."))
+    else:
+        messages.info(request, _("Thank you for the report. A moderator will look at it."))
+    return _back_to(comment)
+
+
+@require_POST
+def moderate_on_page(request, pk: int):
+    """Approve or reject a held comment from the post page itself."""
+    if not request.user.has_perm("moderation.moderate"):
+        raise PermissionDenied(_("Only moderators can do that."))
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    action = ON_PAGE_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown moderation action."))
+        return _back_to(comment)
+    outcome = services.decide(
+        [comment.pk],
+        action,
+        moderator=request.user,
+        reason=request.POST.get("reason", "")[:200],
+        public_reason=request.POST.get("public_reason", "")[:200],
+    )
+    if outcome.decided:
+        messages.success(
+            request,
+            _("Done: the comment is %(state)s.")
+            % {"state": Comment.Status(services.TRANSITIONS[action][1]).label.lower()},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Someone else decided this comment first; it is %(state)s.")
+            % {"state": Comment.Status(outcome.already.get(comment.pk, comment.status)).label},
+        )
+    return _back_to(comment)
