@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-dev migrate seed check lint format bench bench-smoke clean
+.PHONY: run test test-tools install install-dev migrate seed check lint format bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,20 @@ run: seed
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# Browser tests drive Debian's Chromium; as root, install it (and Java for the HTML checker).
+test-tools: install-dev node_modules/.installed
+	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends chromium default-jre-headless fonts-dejavu-core >/dev/null; \
+	  else echo "Chromium or Java missing: browser and HTML tests will be skipped."; fi; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: install-dev

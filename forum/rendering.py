@@ -16,7 +16,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from forum.identity import pseudonym
 from forum.models import Comment
+from forum.references import TimeIndex, link_times
 
 Status = Comment.Status
 _MONTHS = [
@@ -56,6 +58,7 @@ class _Urls:
     report: str = field(default_factory=lambda: _url_pattern("moderation:report"))
     delete: str = field(default_factory=lambda: _url_pattern("moderation:delete"))
     moderate: str = field(default_factory=lambda: _url_pattern("moderation:moderate"))
+    permalink: str = field(default_factory=lambda: _url_pattern("forum:comment"))
 
 
 @dataclass
@@ -68,14 +71,27 @@ class _Strings:
     link: str = field(default_factory=lambda: _("Link"))
 
 
-def render_thread(comments: list[Comment], viewer: Viewer) -> SafeString:
-    """The HTML of the whole thread, one <article> per comment, indented by depth."""
+def render_thread(
+    comments: list[Comment], viewer: Viewer, *, whole_thread: list[Comment] | None = None
+) -> SafeString:
+    """The HTML of a page of the thread, one <article> per comment, indented by depth.
+
+    `whole_thread` (all pages) lets a time mentioned in a comment link to a comment on
+    another page.
+    """
     strings = _Strings()
     urls = _Urls()
+    on_page = {comment.pk for comment in comments}
+    times = TimeIndex(whole_thread if whole_thread is not None else comments)
+
+    def href(pk: int) -> str:
+        return f"#c{pk}" if pk in on_page else urls.permalink.format(pk=pk)
+
     parts = []
     for comment in comments:
         if comment.status == Status.APPROVED or _sees_in_full(comment, viewer):
-            parts.append(_full(comment, viewer, strings, urls))
+            body = link_times(comment.body_html, times, comment, href)
+            parts.append(_full(comment, body, viewer, strings, urls))
         else:
             parts.append(
                 f'<article class="comment d{comment.indent} is-removed" id="c{comment.pk}">'
@@ -90,9 +106,18 @@ def _sees_in_full(comment: Comment, viewer: Viewer) -> bool:
     return viewer.moderator and comment.status == Status.PENDING
 
 
-def _full(comment: Comment, viewer: Viewer, strings: _Strings, urls: "_Urls") -> str:
+def _display_name(comment: Comment, strings: _Strings) -> str:
+    """The name given, or Anonymous with a tag that follows one commenter through a thread."""
+    if comment.author_name:
+        return escape(comment.author_name)
+    if comment.commenter:
+        return f"{strings.anonymous} ·{pseudonym(comment.commenter, comment.post_id)}"
+    return strings.anonymous
+
+
+def _full(comment: Comment, body: str, viewer: Viewer, strings: _Strings, urls: "_Urls") -> str:
     pk = comment.pk
-    name = escape(comment.author_name) if comment.author_name else strings.anonymous
+    name = _display_name(comment, strings)
     when = (
         f'<time datetime="{comment.created.isoformat()}">{uk_time(comment.created)}</time>'
         if comment.created
@@ -105,7 +130,7 @@ def _full(comment: Comment, viewer: Viewer, strings: _Strings, urls: "_Urls") ->
         f'<header class="comment-head"><span class="comment-author" id="c{pk}-by">{name}</span> '
         f'<a class="permalink" href="#c{pk}">{when}</a></header>'
         f"{_notice(comment, viewer)}"
-        f'<div class="comment-body">{comment.body_html}</div>'
+        f'<div class="comment-body">{body}</div>'
         f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}'
         f"</div></article>\n"
     )

@@ -25,7 +25,7 @@ def visible_thread(
         if own_ids:
             shown |= Q(pk__in=list(own_ids))
         rows = rows.filter(shown)
-    rows = list(rows.defer("body", "commenter", "import_key", "updated").in_thread_order())
+    rows = list(rows.defer("body", "import_key", "updated").in_thread_order())
     always = (
         {Comment.Status.APPROVED, Comment.Status.PENDING}
         if moderator

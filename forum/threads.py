@@ -46,7 +46,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     pages = split_into_pages(comments, settings.FORUM_COMMENTS_PER_PAGE)
     number = min(max(number, 1), len(pages))
     page = ThreadPage(
-        html=render_thread(pages[number - 1], viewer),
+        html=render_thread(pages[number - 1], viewer, whole_thread=comments),
         published_count=sum(c.status == Comment.Status.APPROVED for c in comments),
         number=number,
         num_pages=len(pages),

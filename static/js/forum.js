@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var thread = document.querySelector(".thread");
+  if (thread) markNewSinceLastVisit(thread);
   var template = document.getElementById("comment-form");
   if (!thread || !template) return;
 
@@ -54,3 +55,49 @@
     openReply(link);
   });
 })();
+
+// "New since your last visit": the browser remembers the newest comment it has shown on each
+// post (comment ids only grow), so no account is needed and nothing is sent to the server.
+function markNewSinceLastVisit(thread) {
+  "use strict";
+  var key = "forum:seen:" + location.pathname;
+  var seen = 0;
+  try {
+    seen = parseInt(window.localStorage.getItem(key) || "0", 10) || 0;
+  } catch (error) {
+    return; // storage switched off: nothing to compare with
+  }
+  var newest = seen;
+  var fresh = [];
+  thread.querySelectorAll("article.comment[id^='c']").forEach(function (comment) {
+    var id = parseInt(comment.id.slice(1), 10);
+    if (id > newest) newest = id;
+    if (seen && id > seen && !comment.classList.contains("is-removed")) fresh.push(comment);
+  });
+  fresh.forEach(function (comment) {
+    comment.classList.add("is-new");
+    var head = comment.querySelector(".comment-head");
+    if (!head) return;
+    var badge = document.createElement("span");
+    badge.className = "new-badge";
+    badge.textContent = "New";
+    head.appendChild(badge);
+  });
+  if (fresh.length) {
+    var notice = document.createElement("p");
+    notice.className = "new-notice";
+    notice.setAttribute("role", "status");
+    var link = document.createElement("a");
+    link.href = "#" + fresh[0].id;
+    link.textContent = fresh.length === 1
+      ? "1 new comment since your last visit"
+      : fresh.length + " new comments since your last visit";
+    notice.appendChild(link);
+    thread.parentNode.insertBefore(notice, thread);
+  }
+  try {
+    window.localStorage.setItem(key, String(newest));
+  } catch (error) {
+    /* full or switched off: the markers simply will not show next time */
+  }
+}

@@ -1,0 +1,66 @@
+"""Readers of this blog answer each other by the time a comment was posted: "Anon 12:51",
+"@10:49", "08.47 it is that kind of talk", "Probation Officer 10:49". Turn such a time into a
+link to the comment posted at that minute earlier in the same thread."""
+
+import bisect
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from forum.models import Comment
+
+# A clock time written 12:51 or 12.51, not part of a longer number, a price or a date.
+_TIME = re.compile(r"(?<![\d.:£$€/-])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d%]|[.:]\d)")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+class TimeIndex:
+    """Which comments of a thread were posted at each minute, in UK time."""
+
+    def __init__(self, comments: Iterable[Comment]):
+        zone = ZoneInfo(settings.TIME_ZONE)
+        self._at: dict[str, list[tuple[datetime, int]]] = {}
+        for comment in comments:
+            if comment.created and comment.status == Comment.Status.APPROVED:
+                local = comment.created.astimezone(zone)
+                self._at.setdefault(f"{local:%H:%M}", []).append((comment.created, comment.pk))
+        for posted in self._at.values():
+            posted.sort()
+
+    def __bool__(self) -> bool:
+        return bool(self._at)
+
+    def find(self, clock: str, before: datetime | None) -> int | None:
+        """The latest comment posted at that minute before the referring one (if it has a time)."""
+        posted = self._at.get(clock)
+        if not posted:
+            return None
+        if before is None:
+            return posted[-1][1]
+        earlier = bisect.bisect_left(posted, (before, -1))
+        return posted[earlier - 1][1] if earlier else None
+
+
+def link_times(body_html: str, index: TimeIndex, comment: Comment, href: Callable) -> str:
+    """Wrap each time in the (already sanitised) body that names an earlier comment in a link."""
+    if not index:
+        return body_html
+
+    def replace(match: re.Match) -> str:
+        clock = f"{int(match[1]):02d}:{match[2]}"
+        target = index.find(clock, comment.created)
+        if target is None or target == comment.pk:
+            return match[0]
+        return f'<a class="time-ref" href="{href(target)}">{match[0]}</a>'
+
+    parts = _TAG.split(body_html)
+    inside_link = False
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag: never rewrite one, and never nest a link inside a link
+            inside_link = part.startswith("<a") or (inside_link and not part.startswith("</a"))
+        elif not inside_link:
+            parts[i] = _TIME.sub(replace, part)
+    return "".join(parts)
