@@ -134,10 +134,14 @@ def block(commenter: str, *, moderator, reason: str = "") -> bool:
     return created
 
 
-def reject_everything_pending_from(commenter: str, *, moderator, reason: str = "") -> Outcome:
+def reject_everything_pending_from(
+    commenter: str, *, moderator, reason: str = "", public_reason: str = ""
+) -> Outcome:
     """Reject every comment of one commenter that is still waiting."""
     ids = list(Comment.objects.pending().filter(commenter=commenter).values_list("pk", flat=True))
-    return decide(ids, Action.REJECT, moderator=moderator, reason=reason)
+    return decide(
+        ids, Action.REJECT, moderator=moderator, reason=reason, public_reason=public_reason
+    )
 
 
 def commenter_record(commenters: Iterable[str]) -> dict[str, dict[str, int]]:

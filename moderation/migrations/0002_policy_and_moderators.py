@@ -28,7 +28,11 @@ def forwards(apps, schema_editor):
     PolicyChange = apps.get_model("moderation", "PolicyChange")
     if not ModerationPolicy.objects.exists():
         ModerationPolicy.objects.create(pk=1, mode="always")
-        PolicyChange.objects.create(field="mode", old_value="", new_value="always (new install)")
+        PolicyChange.objects.create(
+            field="moderate comments",
+            old_value="—",
+            new_value="Always: hold every comment for a moderator (a new install)",
+        )
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)

@@ -1,0 +1,14 @@
+from django import template
+
+from moderation.selectors import state_counts
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def queue_counts(context) -> dict[str, int] | None:
+    """How many comments wait, for the admin's front page; None for those who cannot see them."""
+    user = context["request"].user
+    if not user.has_perm("moderation.view_pendingcomment"):
+        return None
+    return state_counts()
