@@ -124,6 +124,8 @@ def _full(comment: Comment, body: str, viewer: Viewer, strings: _Strings, urls: 
         else f'{strings.link}<span class="visually-hidden"> to this comment</span>'
     )
     state = "" if comment.status == Status.APPROVED else f" is-{comment.status}"
+    if pk in viewer.own_ids:
+        state += " is-mine"
     return (
         f'<article class="comment d{comment.indent}{state}" id="c{pk}" '
         f'aria-labelledby="c{pk}-by">'

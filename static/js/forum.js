@@ -72,7 +72,10 @@ function markNewSinceLastVisit(thread) {
   thread.querySelectorAll("article.comment[id^='c']").forEach(function (comment) {
     var id = parseInt(comment.id.slice(1), 10);
     if (id > newest) newest = id;
-    if (seen && id > seen && !comment.classList.contains("is-removed")) fresh.push(comment);
+    var yours = comment.classList.contains("is-mine");
+    if (seen && id > seen && !yours && !comment.classList.contains("is-removed")) {
+      fresh.push(comment);
+    }
   });
   fresh.forEach(function (comment) {
     comment.classList.add("is-new");
