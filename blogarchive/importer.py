@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from blogarchive import parsing
 from blogarchive.models import Post
 from forum import services
+from forum.models import Comment
 
 TITLES_SUFFIX = ".titles"
 
@@ -64,6 +65,10 @@ def read_page(path: Path) -> tuple[str, list[str] | None, Path | None]:
         raise ImportFailed(path, line, "not valid UTF-8 text") from None
     except OSError as error:
         raise ImportFailed(path, 0, error.strerror or str(error)) from None
+    # PostgreSQL stores no NUL character in text (SQLite would): refuse it the same everywhere.
+    if (nul := text.find("\x00")) >= 0:
+        line = text[:nul].replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        raise ImportFailed(path, line, "contains a NUL character")
     sidecar = path.with_suffix(TITLES_SUFFIX)
     if not sidecar.is_file():
         return text, None, None
@@ -77,6 +82,7 @@ def import_file(path: Path, *, dry_run: bool = False) -> FileReport:
         page = parsing.parse_page(text, titles=titles)
     except parsing.ParseError as error:
         raise ImportFailed(path, error.line, error.message) from None
+    _check_lengths(path, page)
     report = FileReport(path=path, decisions=list(page.decisions), titles_from=sidecar)
     with transaction.atomic():
         for parsed in page.posts:
@@ -90,6 +96,31 @@ def import_files(paths: list[Path], *, dry_run: bool = False) -> Iterator[FileRe
     """Import each page in turn, yielding its report; stop at the first failure."""
     for path in paths:
         yield import_file(path, dry_run=dry_run)
+
+
+def _check_lengths(path: Path, page: parsing.ParsedPage) -> None:
+    """Refuse at its line a title or name too long for its column, before anything is written.
+
+    PostgreSQL would refuse the insert with a DataError, a traceback rather than file:line;
+    SQLite would store it whole. Either way the page is damaged.
+    """
+    title_max = Post._meta.get_field("title").max_length
+    author_max = Comment._meta.get_field("author_name").max_length
+    for parsed in page.posts:
+        if len(parsed.title) > title_max:
+            message = f"a title of {len(parsed.title)} characters (at most {title_max})"
+            raise ImportFailed(path, parsed.line, message)
+        for comment in _walk(parsed.comments):
+            if len(comment.author or "") > author_max:
+                message = f"a commenter's name of {len(comment.author)} characters"
+                raise ImportFailed(path, comment.line, f"{message} (at most {author_max})")
+
+
+def _walk(comments) -> Iterator[parsing.ParsedComment]:
+    """Every comment of a thread in page order, replies after the comment they answer."""
+    for comment in comments:
+        yield comment
+        yield from _walk(comment.replies)
 
 
 def _write_post(path: Path, parsed: parsing.ParsedPost, report: FileReport) -> None:
