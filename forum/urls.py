@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from forum import post_views, views
+from forum import feeds, post_views, search, views
 
 
 class YearConverter:
@@ -32,4 +32,12 @@ urlpatterns = [
     path("<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", post_views.post_detail, name="post_detail"),
     path("comments/<int:pk>/", post_views.comment_permalink, name="comment"),
+    path("search/", search.search_page, name="search"),
+    path("feeds/posts/", feeds.LatestPosts(), name="posts_feed"),
+    path("feeds/comments/", feeds.LatestComments(), name="comments_feed"),
+    path(
+        "feeds/<yyyy:year>/<mm:month>/<slug:slug>/comments/",
+        feeds.PostComments(),
+        name="post_comments_feed",
+    ),
 ]

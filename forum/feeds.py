@@ -1,0 +1,135 @@
+"""Atom feeds, as the blog had on Blogger: the latest posts, the latest comments, and each
+post's comments. Only published comments ever appear in them."""
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.db.models import DateTimeField
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from blogarchive.models import Post
+from blogarchive.parsing import LONDON
+from forum.models import Comment
+
+POSTS_IN_FEED = 20
+COMMENTS_IN_FEED = 50
+PARAGRAPHS_IN_SUMMARY = 2
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom with an entry's full HTML as <content>: Django's own Atom feed writes only <summary>."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def blog_midnight(day) -> datetime:
+    """The start of a day of the blog's, in UK time."""
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+class SiteFeed(Feed):
+    feed_type = AtomWithContent
+    author_name = _("On Probation")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # A feed is known by its own address: the default, its page's link, is the home page
+        # for two of them.
+        feed.feed["id"] = feed.feed["feed_url"]
+        return feed
+
+
+class LatestPosts(SiteFeed):
+    title = _("On Probation: posts")
+    subtitle = _("News and views about the probation service.")
+    link = reverse_lazy("forum:home")
+
+    def items(self):
+        return Post.objects.newest_first().only("title", "slug", "published", "paragraphs")[
+            :POSTS_IN_FEED
+        ]
+
+    def item_title(self, post: Post) -> str:
+        return post.title
+
+    def item_description(self, post: Post) -> str:
+        """The first paragraphs, escaped, as the entry's HTML summary."""
+        paragraphs = post.paragraphs[:PARAGRAPHS_IN_SUMMARY]
+        return format_html_join("", "<p>{}</p>", ((p,) for p in paragraphs))
+
+    def item_pubdate(self, post: Post) -> datetime:
+        return blog_midnight(post.published)
+
+    item_updateddate = item_pubdate
+
+
+class LatestComments(SiteFeed):
+    title = _("On Probation: comments")
+    subtitle = _("The latest published comments on every post.")
+    link = reverse_lazy("forum:home")
+
+    def items(self):
+        return published_comments(Comment.objects.all())
+
+    def item_title(self, comment: Comment) -> str:
+        return gettext("Comment on %(title)s") % {"title": comment.post.title}
+
+    def item_description(self, comment: Comment) -> None:
+        return None
+
+    def item_extra_kwargs(self, comment: Comment) -> dict:
+        # Sanitised when it was written (forum.markup): the one HTML a reader may send us.
+        return {"content": comment.body_html}
+
+    def item_link(self, comment: Comment) -> str:
+        return comment.get_absolute_url()
+
+    def item_author_name(self, comment: Comment) -> str:
+        return comment.display_name
+
+    def item_pubdate(self, comment: Comment) -> datetime:
+        # Comments imported from Blogger's pages often lost their time: their post's day stands in.
+        return comment.created or blog_midnight(comment.post.published)
+
+    item_updateddate = item_pubdate
+
+
+class PostComments(LatestComments):
+    def get_object(self, request, year: int, month: int, slug: str) -> Post:
+        post = Post.objects.in_month(year, month).filter(slug=slug).first()
+        if post is None:
+            raise Http404(gettext("No post at this address."))
+        return post
+
+    def title(self, post: Post) -> str:
+        return gettext("On Probation: comments on %(title)s") % {"title": post.title}
+
+    def subtitle(self, post: Post) -> str:
+        return gettext("The latest published comments on this post.")
+
+    def link(self, post: Post) -> str:
+        return f"{post.get_absolute_url()}#comments"
+
+    def items(self, post: Post):
+        return published_comments(post.comments.all())
+
+
+def published_comments(comments):
+    """The newest published comments, each with its post, in one query."""
+    # An imported comment without a time sorts on its post's day, as it is dated in the feed.
+    written = Coalesce("created", Cast("post__published", DateTimeField()))
+    return (
+        comments.published()
+        .select_related("post")
+        .only("author_name", "body_html", "created", "post__title", "post__slug", "post__published")
+        .order_by(written.desc(), "-id")[:COMMENTS_IN_FEED]
+    )

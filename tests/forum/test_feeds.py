@@ -1,0 +1,193 @@
+"""The Atom feeds: latest posts, latest comments, and each post's comments."""
+
+import datetime
+
+import feedparser
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from forum.models import Comment
+from tests.factories import make_comment, make_post
+
+Status = Comment.Status
+NOT_PUBLIC = [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED]
+
+
+def read_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def post_feed_url(post) -> str:
+    return reverse(
+        "forum:post_comments_feed", args=[post.published.year, post.published.month, post.slug]
+    )
+
+
+@pytest.fixture
+def a_moderator(db):
+    user = User.objects.create_user("mod", "mod@example.org", "a long passphrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def comments_in_every_state(a_post):
+    """One published comment, and one in each state the public never sees."""
+    published = make_comment(post=a_post, body="Published words", author_name="Netnipper")
+    for status in NOT_PUBLIC:
+        make_comment(post=a_post, body=f"Secret {status} words", status=status)
+    return published
+
+
+def test_the_posts_feed_lists_the_latest_twenty_posts_newest_first_with_a_summary(db, client):
+    posts = [
+        make_post(
+            title=f"Day {day}",
+            published=datetime.date(2015, 3, day),
+            paragraphs=[f"First of day {day} & more.", "Second.", "Third, left out."],
+        )
+        for day in range(1, 23)
+    ]
+
+    feed = read_feed(client, reverse("forum:posts_feed"))
+
+    assert feed.feed.title == "On Probation: posts"
+    assert len(feed.entries) == 20
+    assert [entry.title for entry in feed.entries[:2]] == ["Day 22", "Day 21"]
+    newest = feed.entries[0]
+    assert newest.link == f"http://testserver{posts[-1].get_absolute_url()}"
+    assert newest.id == newest.link
+    assert newest.summary == "<p>First of day 22 &amp; more.</p><p>Second.</p>"
+    assert newest.updated == "2015-03-22T00:00:00+00:00"
+
+
+def test_a_post_is_dated_at_midnight_uk_time(db, client):
+    make_post(title="Summer", published=datetime.date(2014, 7, 1))
+
+    entry = read_feed(client, reverse("forum:posts_feed")).entries[0]
+
+    assert entry.published == "2014-07-01T00:00:00+01:00"
+    assert entry.updated == entry.published
+
+
+def test_the_comments_feed_shows_published_comments_with_their_permalinks(
+    comments_in_every_state, client
+):
+    comment = comments_in_every_state
+
+    feed = read_feed(client, reverse("forum:comments_feed"))
+
+    assert feed.feed.title == "On Probation: comments"
+    assert len(feed.entries) == 1
+    entry = feed.entries[0]
+    assert entry.title == "Comment on The Waiting Game 2"
+    assert entry.link == f"http://testserver/comments/{comment.pk}/"
+    assert entry.id == entry.link
+    assert entry.author == "Netnipper"
+    assert entry.content[0].type == "text/html"
+    assert entry.content[0].value == "<p>Published words</p>"
+
+
+@pytest.mark.parametrize("url_name", ["forum:comments_feed", "forum:post_comments_feed"])
+def test_no_feed_ever_shows_a_comment_that_is_not_published(
+    comments_in_every_state, client, url_name
+):
+    post = comments_in_every_state.post
+    url = post_feed_url(post) if url_name == "forum:post_comments_feed" else reverse(url_name)
+
+    response = client.get(url)
+
+    assert b"Published words" in response.content
+    assert b"Secret" not in response.content
+
+
+def test_a_held_comment_appears_in_the_feeds_once_a_moderator_approves_it(
+    a_post, client, a_moderator
+):
+    held = make_comment(post=a_post, body="Worth the wait", status=Status.PENDING)
+    assert read_feed(client, post_feed_url(a_post)).entries == []
+
+    client.force_login(a_moderator)
+    client.post(reverse("moderation:moderate", args=[held.pk]), {"action": "approve"})
+    client.logout()
+
+    for url in (post_feed_url(a_post), reverse("forum:comments_feed")):
+        entries = read_feed(client, url).entries
+        assert [entry.link for entry in entries] == [f"http://testserver/comments/{held.pk}/"]
+
+
+def test_a_posts_feed_holds_only_its_own_comments_newest_first(a_post, client):
+    other = make_post(title="Another post")
+    make_comment(post=other, body="Elsewhere")
+    older = make_comment(post=a_post, body="Older", created="2014-10-28T09:00:00+00:00")
+    newer = make_comment(post=a_post, body="Newer", created="2014-10-29T09:00:00+00:00")
+
+    feed = read_feed(client, post_feed_url(a_post))
+
+    assert feed.feed.title == "On Probation: comments on The Waiting Game 2"
+    assert feed.feed.link == f"http://testserver{a_post.get_absolute_url()}#comments"
+    assert [entry.id for entry in feed.entries] == [
+        f"http://testserver/comments/{newer.pk}/",
+        f"http://testserver/comments/{older.pk}/",
+    ]
+
+
+def test_an_imported_comment_without_a_time_is_dated_on_its_posts_day(a_post, client):
+    make_comment(post=a_post, body="From Blogger", created=None)
+
+    entry = read_feed(client, post_feed_url(a_post)).entries[0]
+
+    assert entry.updated == "2014-10-28T00:00:00+00:00"
+    assert entry.author == "Anonymous"
+
+
+def test_each_feed_has_its_own_id_and_says_where_it_lives(a_published_comment, client):
+    urls = [
+        reverse("forum:posts_feed"),
+        reverse("forum:comments_feed"),
+        post_feed_url(a_published_comment.post),
+    ]
+
+    feeds = [read_feed(client, url).feed for url in urls]
+
+    assert [feed.id for feed in feeds] == [f"http://testserver{url}" for url in urls]
+    assert all(feed.links[1].rel == "self" for feed in feeds)
+
+
+def test_an_empty_feed_is_still_a_valid_feed(a_post, client):
+    assert read_feed(client, post_feed_url(a_post)).entries == []
+
+
+def test_a_feed_for_a_post_that_does_not_exist_is_not_found(db, client):
+    assert client.get("/feeds/2014/10/no-such-post/comments/").status_code == 404
+
+
+def test_the_comments_feed_makes_one_query_however_many_comments(
+    a_post, client, django_assert_num_queries
+):
+    for number in range(30):
+        make_comment(post=make_post(), body=f"Comment {number}")
+
+    with django_assert_num_queries(1):
+        client.get(reverse("forum:comments_feed"))
+
+
+def test_pages_link_the_site_feeds_and_the_post_page_its_comments_feed(a_post, client):
+    home = client.get(reverse("forum:home")).content.decode()
+    post_page = client.get(a_post.get_absolute_url()).content.decode()
+
+    for html in (home, post_page):
+        assert (
+            '<link rel="alternate" type="application/atom+xml" title="On Probation: posts" '
+            'href="/feeds/posts/">' in html
+        )
+        assert 'type="application/atom+xml" href="/feeds/comments/">new comments</a>' in html
+    assert f'href="{post_feed_url(a_post)}"' in post_page
+    assert f'href="{post_feed_url(a_post)}"' not in home
