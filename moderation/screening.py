@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,15 +127,18 @@ def _mostly_rejected(commenter: str, policy: ModerationPolicy) -> bool:
     if not commenter or not policy.troll_min_decisions:
         return False
     since = timezone.now() - timedelta(days=policy.troll_window_days)
-    statuses = list(
+    # Counted by the database: a prolific commenter costs no more than a new one.
+    decided = (
         Comment.objects.filter(commenter=commenter, created__gte=since)
         .exclude(status__in=[Status.PENDING, Status.REMOVED])
-        .values_list("status", flat=True)
+        .aggregate(
+            total=Count("pk"),
+            rejected=Count("pk", filter=Q(status__in=[Status.REJECTED, Status.SPAM])),
+        )
     )
-    if len(statuses) < policy.troll_min_decisions:
+    if decided["total"] < policy.troll_min_decisions:
         return False
-    rejected = sum(status in (Status.REJECTED, Status.SPAM) for status in statuses)
-    return rejected * 100 >= policy.troll_rejected_share * len(statuses)
+    return decided["rejected"] * 100 >= policy.troll_rejected_share * decided["total"]
 
 
 def comment_saved(comment) -> None:
