@@ -119,7 +119,8 @@ def _full(comment: Comment, body: str, viewer: Viewer, strings: _Strings, urls: 
     pk = comment.pk
     name = _display_name(comment, strings)
     when = (
-        f'<time datetime="{comment.created.isoformat()}">{uk_time(comment.created)}</time>'
+        f'<time datetime="{comment.created.isoformat(timespec="seconds")}">'
+        f"{uk_time(comment.created)}</time>"
         if comment.created
         else f'{strings.link}<span class="visually-hidden"> to this comment</span>'
     )

@@ -8,13 +8,18 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import ownership
+from forum import markup, ownership
 from forum.identity import commenter_id
 from forum.models import Comment
 from moderation import services
 from moderation.models import Decision, ModerationPolicy
 
 ON_PAGE_ACTIONS = {"approve": Decision.Action.APPROVE, "reject": Decision.Action.REJECT}
+
+
+def _clean(text: str) -> str:
+    """A short free-text reason, without the control characters (NUL…) a form can smuggle in."""
+    return markup.normalise(text)[:200]
 
 
 def _back_to(comment: Comment) -> HttpResponseRedirect:
@@ -44,7 +49,7 @@ def report(request, pk: int):
     hidden = services.report(
         comment,
         reporter=commenter_id(request),
-        reason=request.POST.get("reason", ""),
+        reason=_clean(request.POST.get("reason", "")),
         threshold=policy.report_threshold,
     )
     if hidden:
@@ -68,8 +73,8 @@ def moderate_on_page(request, pk: int):
         [comment.pk],
         action,
         moderator=request.user,
-        reason=request.POST.get("reason", "")[:200],
-        public_reason=request.POST.get("public_reason", "")[:200],
+        reason=_clean(request.POST.get("reason", "")),
+        public_reason=_clean(request.POST.get("public_reason", "")),
     )
     if outcome.decided:
         messages.success(
