@@ -75,6 +75,15 @@ class Comment(MPTTModel):
             # The thread read: one post's comments in tree order.
             models.Index(fields=["post", "tree_id", "lft"], name="comment_thread_order"),
             models.Index(fields=["status", "created"], name="comment_status_created"),
+            # The moderation queue: pending comments oldest first, and the posts they are on.
+            models.Index(
+                fields=["created", "id"],
+                condition=models.Q(status="pending"),
+                name="comment_queue_order",
+            ),
+            models.Index(
+                fields=["post"], condition=models.Q(status="pending"), name="comment_queue_post"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

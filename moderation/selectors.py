@@ -1,6 +1,6 @@
 """Reads for the moderators: what waits, and in what state every comment is."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 
 from forum.models import Comment
 from moderation.models import Report
@@ -14,7 +14,14 @@ def open_reports() -> Exists:
 
 
 def state_counts() -> dict[str, int]:
-    """How many comments are in each state, and how many waiting were reported: one query."""
-    counts = {status: Count("pk", filter=Q(status=status)) for status in Status.values}
-    counts["reported"] = Count("pk", filter=Q(open_reports(), status=Status.PENDING))
-    return Comment.objects.aggregate(**counts)
+    """How many comments are in each state, and how many waiting were reported.
+
+    Two queries, each answered from an index: comments grouped by status, and the few open
+    reports joined to their comments.
+    """
+    counts = dict.fromkeys(Status.values, 0)
+    by_status = Comment.objects.order_by().values_list("status").annotate(n=Count("pk"))
+    counts.update(dict(by_status))
+    reported = Report.objects.filter(resolved=False, comment__status=Status.PENDING)
+    counts["reported"] = reported.values("comment").distinct().count()
+    return counts
