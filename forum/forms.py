@@ -32,6 +32,10 @@ class CommentForm(forms.Form):
     error_messages = {
         "bad_parent": _("The comment you are replying to is not on this post any more."),
         "blank": _("Please write something before posting."),
+        "unreadable": _(
+            "Some characters could not be read (the text did not arrive as UTF-8). "
+            "Please check them and post again."
+        ),
     }
 
     def __init__(self, *args, post, **kwargs):
@@ -39,11 +43,21 @@ class CommentForm(forms.Form):
         self.post = post
         self.parent_comment: Comment | None = None
 
+    def clean_author_name(self):
+        return self._readable(self.cleaned_data["author_name"])
+
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = self._readable(self.cleaned_data["body"])
         if not body.strip():
             raise forms.ValidationError(self.error_messages["blank"], code="blank")
         return body
+
+    def _readable(self, text: str) -> str:
+        # Django decodes bytes that are not UTF-8 as U+FFFD, the replacement character: stored,
+        # it would silently garble the commenter's text, so they are asked to send it again.
+        if "\ufffd" in text:
+            raise forms.ValidationError(self.error_messages["unreadable"], code="unreadable")
+        return text
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")
