@@ -16,6 +16,8 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Text with none of these has nothing for bleach to escape, strip or turn into a link.
+_NEEDS_CLEANING = re.compile(r"[<>&\"'=@]|\.[a-z]", re.IGNORECASE)
 
 
 def _mark_user_generated(attrs, new=False):
@@ -52,6 +54,8 @@ def render(text: str) -> str:
     paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(normalise(text)) if p.strip()]
     html = []
     for paragraph in paragraphs:
-        cleaned = _cleaner.clean(paragraph)
+        # Most comments are plain prose: skipping the parser for them makes imports and
+        # posting several times faster, and the result is the same (tested).
+        cleaned = _cleaner.clean(paragraph) if _NEEDS_CLEANING.search(paragraph) else paragraph
         html.append("<p>" + cleaned.replace("\n", "<br>") + "</p>")
     return "".join(html)
