@@ -67,3 +67,25 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The benchmark suite (bench/, results in bench/RESULTS.md): `make bench` measures everything on
+# SQLite and PostgreSQL (about 20 minutes on 2 cores); `make bench-smoke` checks in under a
+# minute that it still runs. BENCH_ARGS=--check makes `make bench` fail when a target is missed.
+XTD_VENV := bench/.venv-xtd
+BENCH_TOOLS := wrk redis-server
+BENCH_PINS := $(shell grep -iE '^(gunicorn|psycopg2-binary|dj-database-url)==' requirements.txt)
+
+# django-comments-xtd, for the comparison, in a virtualenv of its own (same gunicorn as ours).
+$(XTD_VENV)/.installed:
+	$(PYTHON) -m venv $(XTD_VENV)
+	$(XTD_VENV)/bin/pip install --quiet "django==5.2.*" django-comments-xtd $(BENCH_PINS)
+	touch $@
+
+bench: install $(XTD_VENV)/.installed
+	@missing=""; for tool in $(BENCH_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	elif [ -n "$$missing" ]; then echo "Not installed:$$missing (apt-get install$$missing); measuring without them."; fi
+	$(BIN)/python -m bench.run --db both --out bench/ $(BENCH_ARGS)
+
+bench-smoke: install
+	$(BIN)/python -m bench.run --smoke --db sqlite --out bench/.work/smoke $(BENCH_ARGS)

@@ -1,0 +1,152 @@
+"""The forum's figures measured in-process: post pages, posting replies, the moderation queue.
+
+python -m bench.measure MANIFEST SIZES_JSON OUT_JSON CEILING_BODY
+    (Django's settings from the environment; CEILING_BODY receives the smallest page's bytes)
+"""
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import django
+
+from bench.sizes import Sizes
+
+REPLY_TEXT = "I agree with the comment above, and the caseloads in our office are the same. "
+
+
+def main(manifest: dict, sizes: Sizes, out: Path, ceiling_body: Path) -> None:
+    django.setup()
+    result = {
+        "pages": {n: _page(page["url"], sizes) for n, page in manifest["pages"].items()},
+        "replies": {n: _replies(target, sizes) for n, target in manifest["replies"].items()},
+        "queue": _queue(manifest["moderator"], sizes),
+    }
+    smallest = min(manifest["pages"].values(), key=lambda page: page["comments"])
+    ceiling_body.write_bytes(_page_bytes(smallest["url"]))
+    result["breakdown"] = _breakdown(smallest["url"], sizes)
+    out.write_text(json.dumps(result, indent=1))
+
+
+def _reader_get(url: str):
+    """A GET as a first-time reader sends it (no cookies), like every request of the load test."""
+    from bench import inprocess
+
+    browser = inprocess.client()
+
+    def get():
+        browser.cookies.clear()
+        return inprocess.get_ok(browser, url)
+
+    return get
+
+
+def _page(url: str, sizes: Sizes) -> dict:
+    """Cold (thread HTML not cached) and warm server time and queries of one post page."""
+    from django.core.cache import cache
+
+    from bench import inprocess
+
+    get = _reader_get(url)
+    cold = inprocess.timed(get, sizes.cold_runs, before=cache.clear)
+    get()
+    warm = inprocess.timed(get, sizes.warm_runs)
+    cache.clear()
+    cold_queries = inprocess.queries(get)
+    warm_queries = inprocess.queries(get)
+    content = get().content
+    return {
+        "cold": cold,
+        "warm": warm,
+        "queries_cold": cold_queries["count"],
+        "queries_warm": warm_queries["count"],
+        "sql_cold": cold_queries["all"],
+        "bytes": len(content),
+        "comments_shown": content.count(b'<article class="comment'),
+    }
+
+
+def _page_bytes(url: str) -> bytes:
+    return _reader_get(url)().content
+
+
+def _breakdown(url: str, sizes: Sizes) -> list[dict]:
+    from bench import breakdown
+
+    get = _reader_get(url)
+    get()
+    return breakdown.profile(get, sizes.warm_runs * 4)
+
+
+def _replies(target: dict, sizes: Sizes) -> dict:
+    """Time to post a reply near the start of the largest conversation: by service, by HTTP."""
+    from bench import inprocess
+    from blogarchive.models import Post
+    from forum import services
+    from forum.models import Comment
+
+    post = Post.objects.get(pk=target["post"])
+    parent = Comment.objects.get(pk=target["parent"])
+    numbers = itertools.count()
+
+    def by_service():
+        n = next(numbers)
+        services.submit_comment(
+            post=post, parent=parent, author_name="", body=f"{n}. {REPLY_TEXT}", commenter=f"b{n}"
+        )
+
+    browser = inprocess.client()
+
+    def by_http():
+        data = {"author_name": "", "body": f"{next(numbers)}. {REPLY_TEXT}", "parent": parent.pk}
+        response = browser.post(target["url"], data | {"website": ""})
+        inprocess.finish_request()
+        if response.status_code != 302:
+            raise RuntimeError(f"reply answered {response.status_code}: {response.content[:300]}")
+
+    by_service(), by_http()
+    return {
+        "service": inprocess.timed(by_service, sizes.reply_runs),
+        "http": inprocess.timed(by_http, sizes.reply_runs),
+        "queries_service": inprocess.queries(by_service),
+        "queries_http": inprocess.queries(by_http)["count"],
+        "conversation_size": parent.get_root().get_descendant_count() + 1,
+    }
+
+
+def _queue(username: str, sizes: Sizes) -> dict:
+    """The admin's moderation queue, first page, as a logged-in moderator sees it."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from bench import inprocess
+    from forum.models import Comment
+
+    browser = inprocess.client()
+    browser.force_login(get_user_model().objects.get(username=username))
+    url = reverse("admin:moderation_pendingcomment_changelist")
+
+    def get():
+        return inprocess.get_ok(browser, url)
+
+    get()
+    timing = inprocess.timed(get, sizes.queue_runs)
+    queries = inprocess.queries(get)
+    content = get().content
+    return {
+        "server": timing,
+        "queries": queries["count"],
+        "slowest": queries["slowest"],
+        "pending": Comment.objects.pending().count(),
+        "rows_shown": content.count(b'name="_selected_action"'),
+    }
+
+
+if __name__ == "__main__":
+    main(
+        json.loads(Path(sys.argv[1]).read_text()),
+        Sizes.from_json(sys.argv[2]),
+        Path(sys.argv[3]),
+        Path(sys.argv[4]),
+    )
