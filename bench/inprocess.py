@@ -27,14 +27,23 @@ def timed(action: Callable[[], object], runs: int, before: Callable[[], None] | 
     for _ in range(runs):
         if before is not None:
             before()
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append(once(action))
+    return summary(times)
+
+
+def once(action: Callable[[], object]) -> float:
+    """Milliseconds one call of action takes."""
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def summary(times: list[float]) -> dict:
     return {
         "median_ms": round(statistics.median(times), 3),
         "min_ms": round(min(times), 3),
         "max_ms": round(max(times), 3),
-        "runs": runs,
+        "runs": len(times),
     }
 
 

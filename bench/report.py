@@ -24,7 +24,8 @@ def write(results: dict, out: Path) -> bool:
     (out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (out / "RESULTS.md").write_text(markdown(results, found))
     print_targets(found)
-    return all(t.holds is not False for t in found)
+    failed = [v for v in results["databases"].values() if "failed" in v.get("skipped", "")]
+    return not failed and all(t.holds is not False for t in found)
 
 
 def print_targets(found: list[Target]) -> None:

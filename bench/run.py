@@ -8,8 +8,10 @@ exits 1 when one does not.
 """
 
 import argparse
+import subprocess
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,17 +52,24 @@ def main(argv: list[str] | None = None) -> int:
             if vendor == "postgres" and not services.postgres_installed():
                 results["databases"][vendor] = {"skipped": "PostgreSQL's server is not installed"}
                 continue
-            with services.databases(vendor) as databases:
-                if vendor == "postgres":
-                    version = services.postgres_version(databases.fresh("bench_version"))
-                    results["versions"]["postgresql"] = version
-                results["databases"][vendor] = suite.one_database(
-                    vendor, databases, cache_url, sizes
-                )
+            try:
+                results["databases"][vendor] = _one_database(vendor, cache_url, sizes, results)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                # One database failing must not lose the other's figures.
+                traceback.print_exc()
+                results["databases"][vendor] = {"skipped": f"the run failed: {error}"[:500]}
     results["seconds"] = round(time.monotonic() - started)
     results["steps"] = suite.STEPS
     held = report.write(results, args.out)
     return 1 if args.check and not held else 0
+
+
+def _one_database(vendor: str, cache_url: str, sizes: Sizes, results: dict) -> dict:
+    with services.databases(vendor) as databases:
+        if vendor == "postgres":
+            version = services.postgres_version(databases.fresh("bench_version"))
+            results["versions"]["postgresql"] = version
+        return suite.one_database(vendor, databases, cache_url, sizes)
 
 
 if __name__ == "__main__":

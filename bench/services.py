@@ -99,13 +99,24 @@ def databases(vendor: str) -> Iterator[Databases]:
         yield Databases("sqlite")
         return
     script = str(ROOT / ".ci" / "postgres.sh")
-    url = subprocess.run(
-        [script, "start", str(POSTGRES_PORT)], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    url = _start_postgres(script)
     try:
         yield Databases("postgres", url)
     finally:
         subprocess.run([script, "stop", str(POSTGRES_PORT)], check=False)
+
+
+def _start_postgres(script: str, attempts: int = 5) -> str:
+    """Start the server; retried, because an outgoing connection may hold the port for a
+    moment (54330 lies in Linux's range of ephemeral ports)."""
+    for attempt in range(attempts):
+        started = subprocess.run(
+            [script, "start", str(POSTGRES_PORT)], capture_output=True, text=True, check=False
+        )
+        if started.returncode == 0:
+            return started.stdout.strip()
+        time.sleep(2 * (attempt + 1))
+    raise RuntimeError(f"PostgreSQL did not start on {POSTGRES_PORT}:\n{started.stderr}")
 
 
 def postgres_installed() -> bool:

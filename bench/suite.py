@@ -16,8 +16,9 @@ STEPS: list[tuple[int, str]] = []  # (seconds since the start, what began), for 
 CONTENTION: dict[str, dict[str, float | None]] = {}  # database -> step -> others' CPU share
 
 
-def contended(vendor: str, name: str, args: list[str], environment: dict) -> None:
+def contended(vendor: str, name: str, args: list[str], environment: dict, sizes: Sizes) -> None:
     """Run one measuring command, noting how much of the CPUs other people took meanwhile."""
+    quiet.wait_for_quiet(2 * sizes.quiet_seconds)
     with quiet.Contention() as contention:
         env.run(args, environment)
     CONTENTION.setdefault(vendor, {})[name] = contention.others
@@ -60,8 +61,9 @@ def _forum(vendor: str, forum_env: dict, sizes: Sizes) -> tuple[dict, dict]:
     manifest, measured = env.WORK / "manifest.json", env.WORK / "measured.json"
     env.run([env.python(), "-m", "bench.data", sizes.to_json(), str(manifest)], forum_env)
     step(f"{vendor}: server time, queries, replies and the moderation queue, in-process")
-    args = [str(manifest), sizes.to_json(), str(measured), str(env.WORK / "ceiling.html")]
-    contended(vendor, "forum in-process", [env.python(), "-m", "bench.measure", *args], forum_env)
+    args = [env.python(), "-m", "bench.measure", str(manifest), sizes.to_json(), str(measured)]
+    args.append(str(env.WORK / "ceiling.html"))
+    contended(vendor, "forum in-process", args, forum_env, sizes)
     return json.loads(measured.read_text()), json.loads(manifest.read_text())["pages"]
 
 
@@ -94,7 +96,7 @@ def _xtd(
     env.run([python, "-m", "django", "migrate", "--run-syncdb", "--no-input", "-v", "0"], xtd_env)
     env.run([python, "-m", "bench.xtd.load", sizes.to_json(), str(manifest)], xtd_env)
     args = [python, "-m", "bench.xtd.measure", str(manifest), sizes.to_json(), str(measured)]
-    contended(vendor, "django-comments-xtd in-process", args, xtd_env)
+    contended(vendor, "django-comments-xtd in-process", args, xtd_env, sizes)
     pages = json.loads(manifest.read_text())["pages"]
     return json.loads(measured.read_text()), (pages, xtd_env)
 

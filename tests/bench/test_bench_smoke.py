@@ -30,7 +30,9 @@ def smoke(tmp_path_factory):
 
 @pytest.fixture
 def figures(smoke):
-    return smoke[0]["databases"]["sqlite"]
+    sqlite = smoke[0]["databases"]["sqlite"]
+    assert "skipped" not in sqlite, sqlite.get("skipped")
+    return sqlite
 
 
 def test_the_smoke_run_measures_every_page_reply_queue_and_import(figures):
