@@ -7,7 +7,6 @@ when they fail instead. Screenshots go to test-artifacts/screenshots/.
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -18,15 +17,8 @@ from playwright.sync_api import sync_playwright
 from moderation.models import ModerationPolicy
 from moderation.permissions import MODERATORS_GROUP
 from tests.browser.pages import MODERATOR, missing_tool
+from tests.chromium import CHROMIUM, LAUNCH_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},

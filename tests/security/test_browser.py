@@ -9,7 +9,6 @@ database calls on the test's thread.
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +19,7 @@ from forum import markup
 from forum.models import Comment
 from moderation import email_links
 from moderation.models import ModerationPolicy
+from tests.chromium import CHROMIUM, LAUNCH_ARGS
 from tests.factories import make_post
 from tests.security import xss_vectors
 from tests.security.pages import post_comment, post_every_vector, public_pages, searches
@@ -29,14 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Set before any script of the page runs; a vector that runs sets it to 1.
 SENTINEL = "window.__xss = 0;"
 WATCH_POLICY = """
