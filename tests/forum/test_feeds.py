@@ -191,3 +191,14 @@ def test_pages_link_the_site_feeds_and_the_post_page_its_comments_feed(a_post, c
         assert 'type="application/atom+xml" href="/feeds/comments/">new comments</a>' in html
     assert f'href="{post_feed_url(a_post)}"' in post_page
     assert f'href="{post_feed_url(a_post)}"' not in home
+
+
+def test_the_post_page_links_its_comment_feed_for_readers_to_see(a_published_comment, client):
+    post = a_published_comment.post
+    feed = reverse(
+        "forum:post_comments_feed", args=[post.published.year, post.published.month, post.slug]
+    )
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'<a type="application/atom+xml" href="{feed}">' in html
