@@ -6,6 +6,7 @@ closed by "Delete" (Blogger's pages nest one level deep). A named comment opens 
 author's stamp ("Probation Officer21 December 2015 at 10:55"); the others are anonymous.
 """
 
+import hashlib
 import random
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,12 @@ REMOVED = {
     "author": "This comment has been removed by the author.",
     "admin": "This comment has been removed by a blog administrator.",
 }
+
+
+def fingerprint() -> str:
+    """Changes with the code that writes archives, so that a stale written one is not reused."""
+    sources = [Path(__file__), Path(shapes.__file__)]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:8]
 
 
 def comment_counts(posts: int, *, seed: int = 3) -> list[int]:

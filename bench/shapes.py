@@ -42,15 +42,33 @@ class Node:
     replies: list["Node"] = field(default_factory=list)
 
 
+# What makes real comments need the sanitiser, per word, at rates that give about the seed
+# pages' shares of paragraphs: an apostrophe in 30%, quotes in 11%, "&" in 8%, "e.g." in 10%.
+MARKS = [
+    (0.010, lambda word: f"{word}'s"),
+    (0.0035, lambda word: f'"{word}"'),
+    (0.0025, lambda word: f"{word} &"),
+    (0.003, lambda word: f"{word}, e.g."),
+]
+
+
+def _word(rng: random.Random) -> str:
+    word = rng.choice(WORDS)
+    if rng.random() < 0.08:
+        return word.capitalize() + rng.choice(".,?!")
+    for share, mark in MARKS:
+        if rng.random() < share:
+            return mark(word)
+    return word
+
+
 def body_text(rng: random.Random) -> str:
-    """50 to 1,500 characters, most of them short, some with paragraphs or a link."""
+    """50 to 1,500 characters, most of them short, some with paragraphs, quotes or a link."""
     length = int(min(max(rng.lognormvariate(5.5, 0.8), MIN_BODY), MAX_BODY))
     words: list[str] = []
     size = 0
     while size < length:
-        word = rng.choice(WORDS)
-        if rng.random() < 0.08:
-            word = word.capitalize() + rng.choice(".,?!")
+        word = _word(rng)
         words.append(word)
         size += len(word) + 1
     if rng.random() < 0.05:

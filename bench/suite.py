@@ -167,7 +167,7 @@ def _load_plan(server_ms: float, sizes: Sizes) -> dict:
 def _imports(vendor: str, databases: Databases, migrate, cache_url: str, sizes: Sizes) -> dict:
     result = {}
     for posts in sizes.archives:
-        directory = env.WORK / f"archive-{posts}"
+        directory = env.WORK / f"archive-{posts}-{archive.fingerprint()}"
         if not (directory / "complete").exists():
             archive.write(directory, posts)
             (directory / "complete").touch()

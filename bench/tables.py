@@ -32,7 +32,9 @@ def setup(results: dict) -> list[str]:
         f"and {_numbers(sizes['replies'])} (replied to); {sizes['pending']:,} "
         "pending comments. Threads (`bench/shapes.py`, fixed seeds): most top-level comments "
         "have no reply, some start back-and-forths of hundreds; levels 0 to 5 (depth 6); "
-        "bodies 50–1,500 characters, median about 250, some with paragraphs or a link; 1% "
+        "bodies 50–1,500 characters, median about 250, some with paragraphs or a link, with "
+        "apostrophes, quotes and '&' about as often as the seed pages (so that as many need "
+        "the sanitiser); 1% "
         "removed. django-comments-xtd gets the same posts and threads (`bench/xtd/load.py`).",
         f"- Cache: {CACHES[results['cache']]} for the forum, in every measurement; "
         "django-comments-xtd's page caches nothing, as documented. Production settings: "
