@@ -10,19 +10,22 @@ from django.db.models import F
 from django.utils import timezone
 
 from blogarchive.models import Post
+from forum import pagecache
 
 TIMEOUT = 60 * 60 * 24
 
 
 def thread_changed(post_id: int) -> None:
-    """Mark a post's thread as changed: its cached HTML and ETag are no longer valid."""
+    """Mark a post's thread as changed: its cached HTML, page and ETag are no longer valid."""
     Post.objects.filter(pk=post_id).update(
         thread_version=F("thread_version") + 1, thread_changed=timezone.now()
     )
+    published, slug = Post.objects.values_list("published", "slug").get(pk=post_id)
+    pagecache.post_changed(pagecache.place(published.year, published.month, slug))
 
 
 def thread_key(post: Post, page: int) -> str:
-    return f"thread:{post.pk}:{post.thread_version}:{page}"
+    return f"thread:{pagecache.build_stamp()}:{post.pk}:{post.thread_version}:{page}"
 
 
 def get_thread(post: Post, page: int):

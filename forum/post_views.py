@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import ownership, services, threads
+from forum import ownership, pagecache, services, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
@@ -35,11 +34,18 @@ def _get_post(year: int, month: int, slug: str) -> Post:
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request, year: int, month: int, slug: str):
     """A post, its whole thread, and the forms to join in; a POST adds a comment or reply."""
+    shared = pagecache.cacheable(request)
+    where = pagecache.place(year, month, slug)
+    if shared:
+        entry, generations = pagecache.lookup(request, where)
+        if entry is not None:
+            return pagecache.respond(request, entry)
+        pagecache.claim_generations(generations)
     post = _get_post(year, month, slug)
     policy = screening.current_policy()
-    etag = _shared_etag(request, post, policy)
-    if etag:
-        not_modified = get_conditional_response(request, etag=etag)
+    digest = _page_digest(request, post, policy) if shared else None
+    if digest:
+        not_modified = get_conditional_response(request, etag=pagecache.validator(request, digest))
         if not_modified is not None:
             return not_modified
     form = None
@@ -51,23 +57,16 @@ def post_detail(request, year: int, month: int, slug: str):
                 return response
     status = 400 if form is not None else 200
     response = _render_post(request, post, policy, form, status=status)
-    if etag:
-        response["ETag"] = etag
+    if digest and response.status_code == 200:
+        pagecache.store(request, where, response, digest, generations)
+        response["ETag"] = pagecache.validator(request, digest)
         response["Cache-Control"] = "private, no-cache"
     return response
 
 
-def _shared_etag(request, post: Post, policy) -> str | None:
-    """A validator for the page most readers see, so a browser's revisit costs no rendering.
-
-    Only for a plain GET by a reader with no comments of their own, no session and no pending
-    message: anyone else sees a page of their own. It changes with the thread, the post, the
-    comment policy, and the reader's CSRF cookie (the form in the cached copy carries a token
-    minted from it).
-    """
-    personal = {ownership.COOKIE, settings.SESSION_COOKIE_NAME, "messages"}
-    if request.method not in ("GET", "HEAD") or personal & request.COOKIES.keys():
-        return None
+def _page_digest(request, post: Post, policy) -> str:
+    """What the page every anonymous reader shares is made of: the thread, the post, the comment
+    policy and the page asked for. Part of its validator, and kept with its stored copy."""
     parts = [
         post.pk,
         post.thread_version,
@@ -76,10 +75,8 @@ def _shared_etag(request, post: Post, policy) -> str | None:
         post.comments_open,
         screening.policy_stamp(policy),
         request.GET.urlencode(),
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
     ]
-    digest = hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=12)
-    return f'"{digest.hexdigest()}"'
+    return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=12).hexdigest()
 
 
 def comment_permalink(request, pk: int):

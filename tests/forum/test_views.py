@@ -136,13 +136,15 @@ def test_the_post_page_makes_the_same_few_queries_whatever_the_thread_size(db, c
     small, large = make_post(title="Small"), make_post(title="Large")
     make_thread(small, size=10)
     make_thread(large, size=1000)
+    # As on a site already serving: some page has been read since the last policy change.
+    post_page(client, make_post(title="Another"))
 
     small_counts = queries_for_page(client, small)
     large_counts = queries_for_page(client, large)
 
     assert small_counts == large_counts
-    # Cached: the post, the moderation policy, and the cached thread.
-    assert large_counts[1] <= 3
+    # Cached: the whole page, one read of the cache (here the database's cache table).
+    assert large_counts[1] <= 1
     shown = [post_page(client, large, page=n).content.decode() for n in (1, 2)]
     assert sum(html.count('class="comment d') for html in shown) == 1000
 

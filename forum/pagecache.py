@@ -1,0 +1,199 @@
+"""Whole post pages, kept ready to send to the readers who all see the same thing.
+
+A reader with no session, no comments of their own and no message waiting sees what every such
+reader sees, except for the CSRF token in the comment form. For them the rendered page is kept
+in the shared cache with a marker where the token goes, and serving it again is one cache round
+trip, no SQL and no template: the marker becomes a token minted for this reader.
+
+An entry is good while the generations it was built under are current: one for its post, one
+for the whole site, each read before the page's data was. A change replaces the generation at
+once and again when its transaction has committed, so the next reader misses and renders
+afresh; a reader who rendered the old data in between stores an entry under a generation that
+is no longer current, which is never read (it expires). What changes:
+
+- the thread: `forum.caching.thread_changed()`;
+- a post edited or deleted, the comment policy, an import: the site generation (rare);
+- the date: a post's comments can close, or come under moderation, at midnight by age alone,
+  so no entry outlives the day it was built in;
+- the code and templates: the key carries a stamp of them, so a deploy starts afresh.
+"""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import cache as once
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+
+from forum import ownership
+
+SITE = "page:gen:site"
+# What the form's hidden CSRF input holds in a stored page; no token or page text contains it.
+MARKER = "\x00csrf\x00"
+_TOKEN_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Entry:
+    content: str
+    digest: str
+    site: str
+    post: str
+    needs_token: bool
+
+
+def cacheable(request) -> bool:
+    """Whether this request is for the page every anonymous reader shares."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    # Comments of their own, a session or a message waiting make a page the reader's alone.
+    personal = {ownership.COOKIE, settings.SESSION_COOKIE_NAME, "messages"}
+    if personal & request.COOKIES.keys():
+        return False
+    # Only the plain page and its numbered pages: ?reply= opens a form of its own.
+    query = request.GET
+    return not query or (query.keys() == {"page"} and query["page"].isdigit())
+
+
+def place(year: int, month: int, slug: str) -> str:
+    """What names a post here, as its address does."""
+    return f"{year:04d}/{month:02d}/{slug}"
+
+
+def lookup(request, where: str) -> tuple[Entry | None, dict]:
+    """The stored page if it is still good, and the generations now current."""
+    post_key, entry_key = _post_key(where), _entry_key(request, where)
+    found = cache.get_many([SITE, post_key, entry_key])
+    generations = {SITE: found.get(SITE), post_key: found.get(post_key)}
+    entry = found.get(entry_key)
+    if (
+        isinstance(entry, Entry)
+        and entry.site == generations[SITE]
+        and entry.post == generations[post_key]
+    ):
+        return entry, generations
+    return None, generations
+
+
+def respond(request, entry: Entry) -> HttpResponse:
+    """The stored page for this reader: a 304 if they have it, else the page with their token."""
+    token = get_token(request) if entry.needs_token else ""
+    etag = validator(request, entry.digest)
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    response = HttpResponse(entry.content.replace(MARKER, token) if token else entry.content)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def validator(request, digest: str) -> str:
+    """The shared page's ETag for this reader. It changes with their CSRF secret too (the one
+    the response leaves in their cookie), as the form in their copy carries a token of it."""
+    secret = request.META.get("CSRF_COOKIE", "")
+    return f'"{hashlib.blake2b(f"{digest}:{secret}".encode(), digest_size=12).hexdigest()}"'
+
+
+def store(request, where: str, response: HttpResponse, digest: str, generations: dict) -> None:
+    """Keep a freshly rendered shared page, under the generations read before its data was."""
+    content, tokens = _TOKEN_INPUT.subn(rf'\g<1>{MARKER}"', response.content.decode())
+    entry = Entry(
+        content=content,
+        digest=digest,
+        site=generations[SITE],
+        post=generations[_post_key(where)],
+        needs_token=tokens > 0,
+    )
+    cache.set(_entry_key(request, where), entry, _seconds_left_today())
+
+
+def claim_generations(generations: dict) -> dict:
+    """Make sure both generations exist before the page's data is read (see the module's notes)."""
+    for key, value in generations.items():
+        if value is None:
+            fresh = secrets.token_hex(8)
+            generations[key] = fresh if cache.add(key, fresh, None) else cache.get(key)
+    return generations
+
+
+def post_changed(where: str) -> None:
+    """No stored page of that post is good any more, from now and again after the commit."""
+    _replace_generation(_post_key(where))
+
+
+def site_changed() -> None:
+    """No stored page is good any more, from now and again after the commit."""
+    _replace_generation(SITE)
+
+
+def _replace_generation(key: str) -> None:
+    # Now, so that this transaction's own later reads miss; and once more after the commit,
+    # for a reader who rendered the old data between now and then.
+    cache.set(key, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None))
+
+
+def _post_key(where: str) -> str:
+    return f"page:gen:{_digest(where)}"
+
+
+def _entry_key(request, where: str) -> str:
+    return f"page:{build_stamp()}:{_digest(f'{where}?{request.GET.urlencode()}')}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _seconds_left_today() -> int:
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+    return max(int((midnight - now).total_seconds()), 1)
+
+
+@once
+def build_stamp() -> str:
+    """Changes with the templates, the static files and the code that renders a thread."""
+    root = Path(settings.BASE_DIR)
+    sources = sorted(
+        path
+        for folder in ("templates", "static", "forum")
+        for path in (root / folder).rglob("*")
+        if path.is_file() and path.suffix in {".html", ".css", ".js", ".py"}
+    )
+    digest = hashlib.blake2b(digest_size=6)
+    digest.update(str(settings.FORUM_COMMENTS_PER_PAGE).encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _post_saved(sender, instance, created, **kwargs) -> None:
+    # A new post has no stored page yet; an edited one may have moved to another address.
+    if not created:
+        site_changed()
+
+
+def _site_wide(sender, **kwargs) -> None:
+    site_changed()
+
+
+def connect_signals() -> None:
+    """Follow the changes that no service announces: posts and the policy, saved anywhere."""
+    from blogarchive.models import Post
+    from moderation.models import ModerationPolicy
+
+    post_save.connect(_post_saved, sender=Post, dispatch_uid="pagecache-post-saved")
+    post_delete.connect(_site_wide, sender=Post, dispatch_uid="pagecache-post-deleted")
+    post_save.connect(_site_wide, sender=ModerationPolicy, dispatch_uid="pagecache-policy")

@@ -1,0 +1,187 @@
+"""The whole post page kept for anonymous readers: served without SQL, with each reader's own
+CSRF token, and never stale."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from forum import pagecache
+from forum.models import Comment
+from forum.services import submit_comment
+from moderation.models import ModerationPolicy
+from tests.factories import make_comment, make_post
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def a_reader() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def read(client, post, **params):
+    response = client.get(post.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response
+
+
+def comment_with_token(client, post, html: str, body: str):
+    token = TOKEN.search(html).group(1)
+    data = {"csrfmiddlewaretoken": token, "author_name": "", "body": body, "website": ""}
+    return client.post(post.get_absolute_url(), data)
+
+
+@pytest.fixture
+def shown_once(a_published_comment):
+    """A post whose page one reader has read, so that it is now kept whole."""
+    post = a_published_comment.post
+    read(a_reader(), post)
+    return post
+
+
+def test_a_kept_page_is_served_with_one_cache_read_and_the_same_content(shown_once):
+    first = read(a_reader(), shown_once).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = read(a_reader(), shown_once).content.decode()
+
+    # The test settings keep the cache in a database table: that read is the only query.
+    assert [q["sql"] for q in queries if "forum_cache" not in q["sql"]] == []
+    assert len(queries) == 1
+    assert TOKEN.sub("", again) == TOKEN.sub("", first)
+    assert "burn out" in again
+
+
+def test_each_reader_of_a_kept_page_gets_a_token_that_works_for_them_only(shown_once):
+    alice, bob = a_reader(), a_reader()
+    alices_page = read(alice, shown_once).content.decode()
+    bobs_page = read(bob, shown_once).content.decode()
+    assert pagecache.MARKER not in alices_page
+
+    assert TOKEN.search(alices_page).group(1) != TOKEN.search(bobs_page).group(1)
+    assert comment_with_token(bob, shown_once, alices_page, "Not mine").status_code == 403
+    assert comment_with_token(alice, shown_once, alices_page, "Mine to say").status_code == 302
+    assert Comment.objects.filter(body="Mine to say").exists()
+
+
+def test_a_kept_page_sets_the_csrf_cookie_a_first_visitor_needs(shown_once):
+    reader = a_reader()
+
+    response = read(reader, shown_once)
+
+    assert "csrftoken" in response.cookies
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_revisit_with_the_same_page_gets_not_modified(shown_once):
+    reader = a_reader()
+    etag = read(reader, shown_once)["ETag"]
+
+    revisit = reader.get(shown_once.get_absolute_url(), headers={"if-none-match": etag})
+
+    assert revisit.status_code == 304
+
+
+def test_a_new_comment_reaches_readers_of_a_kept_page_at_once(shown_once, settings):
+    ModerationPolicy.objects.filter(pk=1).update(mode=ModerationPolicy.Mode.NEVER)
+    submit_comment(post=shown_once, parent=None, author_name="", body="Fresh news", commenter="")
+
+    assert "Fresh news" in read(a_reader(), shown_once).content.decode()
+
+
+def test_an_authors_page_is_their_own_and_not_kept_for_others(shown_once):
+    author = a_reader()
+    page = read(author, shown_once).content.decode()
+    comment_with_token(author, shown_once, page, "Held for now")
+
+    assert "Held for now" in read(author, shown_once).content.decode()
+    assert "Held for now" not in read(a_reader(), shown_once).content.decode()
+
+
+def test_editing_a_post_in_the_admin_shows_at_once(shown_once, admin_client):
+    change = f"/admin/blogarchive/post/{shown_once.pk}/change/"
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(title="Renamed for clarity", published="2015-12-21", paragraphs='["Edited."]')
+
+    assert admin_client.post(change, data).status_code == 302
+
+    shown_once.refresh_from_db()
+    assert "Renamed for clarity" in read(a_reader(), shown_once).content.decode()
+
+
+def test_closing_comments_by_policy_shows_at_once(shown_once):
+    assert 'id="comment-form"' in read(a_reader(), shown_once).content.decode()
+    policy = ModerationPolicy.current()
+    policy.close_after_days = 1
+    policy.save()
+
+    html = read(a_reader(), shown_once).content.decode()
+
+    assert 'id="comment-form"' not in html
+    assert "Comments are closed on this post." in html
+
+
+def test_a_page_rendered_from_data_older_than_a_change_is_never_served(a_published_comment, rf):
+    post = a_published_comment.post
+    where = pagecache.place(post.published.year, post.published.month, post.slug)
+    stale_request = rf.get(post.get_absolute_url())
+    _, generations = pagecache.lookup(stale_request, where)
+    pagecache.claim_generations(generations)
+    # A reader has read the generations, and the old thread, when a comment is approved ...
+    stale = read(a_reader(), post)
+    pagecache.post_changed(where)
+    # ... and only then keeps what they rendered.
+    pagecache.store(stale_request, where, stale, "digest", generations)
+
+    entry, _ = pagecache.lookup(rf.get(post.get_absolute_url()), where)
+
+    assert entry is None
+
+
+def test_only_the_plain_and_numbered_pages_are_shared(rf):
+    assert pagecache.cacheable(rf.get("/2015/12/a/"))
+    assert pagecache.cacheable(rf.get("/2015/12/a/", {"page": "2"}))
+    assert not pagecache.cacheable(rf.get("/2015/12/a/", {"reply": "4"}))
+    assert not pagecache.cacheable(rf.get("/2015/12/a/", {"page": "x"}))
+    assert not pagecache.cacheable(rf.post("/2015/12/a/"))
+    assert not pagecache.cacheable(rf.get("/2015/12/a/", headers={"cookie": "sessionid=x"}))
+    assert not pagecache.cacheable(rf.get("/2015/12/a/", headers={"cookie": "messages=x"}))
+
+
+def test_a_moderator_sees_their_buttons_on_a_page_others_read_kept(shown_once, db):
+    make_comment(post=shown_once, body="Awaiting a look", status="pending")
+    moderator = User.objects.create_superuser("mod", "mod@example.org", "a long passphrase")
+    client = Client()
+    client.force_login(moderator)
+
+    html = read(client, shown_once).content.decode()
+
+    assert "Awaiting a look" in html
+    assert html.count('value="approve"') == 1
+
+
+def test_the_stamp_changes_with_the_templates(tmp_path, settings):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    pagecache.build_stamp.cache_clear()
+    try:
+        before = pagecache.build_stamp()
+        page.write_text("<p>two</p>")
+        pagecache.build_stamp.cache_clear()
+        assert pagecache.build_stamp() != before
+    finally:
+        pagecache.build_stamp.cache_clear()
+
+
+def test_a_post_page_of_another_post_is_not_confused_with_this_one(shown_once):
+    other = make_post(title="Another post", published=shown_once.published)
+    make_comment(post=other, body="Only over here")
+
+    assert "Only over here" in read(a_reader(), other).content.decode()
+    assert "Only over here" not in read(a_reader(), shown_once).content.decode()
