@@ -13,7 +13,9 @@ PARTS = [
     ("the view", "forum/post_views.py", "post_detail"),
     ("template rendering", "django/shortcuts.py", "render"),
     ("SQL (ORM compile and execute)", "django/db/models/sql/compiler.py", "execute_sql"),
-    ("cache reads", "forum/caching.py", "get_thread"),
+    ("kept page, read from the cache", "forum/pagecache.py", "lookup"),
+    ("CSRF token for the form", "django/middleware/csrf.py", "get_token"),
+    ("thread HTML, read from the cache", "forum/caching.py", "get_thread"),
     ("database connection set-up", "django/db/backends/base/base.py", "connect"),
 ]
 

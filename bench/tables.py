@@ -46,7 +46,10 @@ def setup(results: dict) -> list[str]:
         "`DJANGO_SETTINGS_MODULE=bench.ceiling.settings` (no middleware, one view returning the "
         "bytes of the forum's smallest page).",
         f"- Load: `wrk -t2 -c{sizes['connections']} -d{sizes['load_seconds']}s --timeout 30s "
-        "--latency URL` after a one-second warm-up, once the CPUs are idle (waiting at most "
+        "--header 'Cookie: csrftoken=…' --latency URL` (the CSRF cookie a returning "
+        "reader's browser sends, to every server alike; without it every request is a first "
+        "visit, for which Django also mints a cookie) after a one-second warm-up, once the CPUs "
+        "are idle (waiting at most "
         f"{sizes['quiet_seconds']} s); {sizes['rounds']} rounds, the three servers loaded in "
         "turn, each figure the round with the median throughput. A page slower than 200 ms "
         "in-process runs 20 × its server time (at most "
@@ -54,7 +57,7 @@ def setup(results: dict) -> list[str]:
         "is warmed by one request instead, and the server finishes the requests wrk leaves "
         "unanswered before the next test; a run of 30 s or more is not repeated.",
         f"- Server time and SQL: in-process with Django's test `Client` and "
-        f"`CaptureQueriesContext`, median of {sizes['warm_runs']} warm runs (thread HTML cached) "
+        f"`CaptureQueriesContext`, median of {sizes['warm_runs']} warm runs (page kept) "
         f"and of {sizes['cold_runs']} cold runs (cache emptied before each); first-time readers "
         "(no cookies). Replies: `forum.services.submit_comment` and the HTTP POST through the "
         f"test client, median of {sizes['reply_runs']}, to the first leaf of the largest "

@@ -45,11 +45,14 @@ _TOKEN_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" val
 
 @dataclass(frozen=True)
 class Entry:
-    content: str
+    parts: tuple[bytes, ...]  # the page's bytes, cut where the reader's CSRF token goes
     digest: str
     site: str
     post: str
-    needs_token: bool
+
+    @property
+    def needs_token(self) -> bool:
+        return len(self.parts) > 1
 
 
 def cacheable(request) -> bool:
@@ -87,12 +90,12 @@ def lookup(request, where: str) -> tuple[Entry | None, dict]:
 
 def respond(request, entry: Entry) -> HttpResponse:
     """The stored page for this reader: a 304 if they have it, else the page with their token."""
-    token = get_token(request) if entry.needs_token else ""
+    token = get_token(request).encode() if entry.needs_token else b""
     etag = validator(request, entry.digest)
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    response = HttpResponse(entry.content.replace(MARKER, token) if token else entry.content)
+    response = HttpResponse(token.join(entry.parts))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -107,13 +110,12 @@ def validator(request, digest: str) -> str:
 
 def store(request, where: str, response: HttpResponse, digest: str, generations: dict) -> None:
     """Keep a freshly rendered shared page, under the generations read before its data was."""
-    content, tokens = _TOKEN_INPUT.subn(rf'\g<1>{MARKER}"', response.content.decode())
+    content = _TOKEN_INPUT.sub(rf'\g<1>{MARKER}"', response.content.decode())
     entry = Entry(
-        content=content,
+        parts=tuple(part.encode() for part in content.split(MARKER)),
         digest=digest,
         site=generations[SITE],
         post=generations[_post_key(where)],
-        needs_token=tokens > 0,
     )
     cache.set(_entry_key(request, where), entry, _seconds_left_today())
 
