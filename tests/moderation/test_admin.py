@@ -509,3 +509,28 @@ def test_the_queue_makes_the_same_number_of_queries_whatever_its_length(a_post, 
 
     moderator_client.get(QUEUE)
     assert queries_for_a_queue_of(5) == queries_for_a_queue_of(50)
+
+
+def test_the_post_filter_lists_the_latest_posts_with_comments_waiting_and_how_many(
+    moderator_client,
+):
+    posts = [
+        make_post(
+            title=f"Post number {n}",
+            published=f"2015-{(n - 1) // 28 + 1:02d}-{(n - 1) % 28 + 1:02d}",
+        )
+        for n in range(1, 33)
+    ]
+    for post in posts:
+        held(post)
+    held(posts[-1], body="A second one.")
+    make_post(title="Nothing waiting here", published="2015-03-01")
+
+    sidebar = html_of(moderator_client.get(QUEUE))
+
+    assert "Post number 32 (2)" in sidebar and "Post number 31 (1)" in sidebar
+    assert "Post number 3 (1)" in sidebar and "Post number 2 (1)" not in sidebar
+    assert "Nothing waiting here" not in sidebar
+    oldest = moderator_client.get(QUEUE, {"post": posts[0].pk})
+    assert "Post number 1 (1)" in html_of(oldest)
+    assert listed_ids(oldest) == {posts[0].comments.get().pk}
