@@ -271,18 +271,15 @@ def test_on_postgresql_searches_use_the_full_text_indexes(a_published_comment):
         for n in range(300)
     )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE blogarchive_post, forum_comment")
+        # Earlier tests' comments, rolled back, wait in the GIN index's pending list until a
+        # vacuum; the planner prices that list in, so file it away as autovacuum would.
+        cursor.execute("SELECT gin_clean_pending_list('comment_search_document')")
+        cursor.execute("ANALYZE blogarchive_post, forum_comment, forum_commentsearch")
         # The planner's choice between a scan and an index varies with its statistics; with
         # scans priced out, it picks an index only if the query's expression matches it.
         cursor.execute("SET LOCAL enable_seqscan = off")
     results = search("burn")
 
     assert "post_search" in results.posts.explain()
-    # The comment query also filters by post, so the planner may start from another index:
-    # check that the full-text index is there, over published comments' text.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'comment_search'")
-        [(definition,)] = cursor.fetchall()
-    assert "to_tsvector" in definition
-    assert "approved" in definition
+    assert "comment_search_document" in results.comments.explain()
     assert results.comments.count() == 1
