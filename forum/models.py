@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -125,3 +127,32 @@ class Comment(MPTTModel):
         if self.status == self.Status.REMOVED and self.removed_by == self.RemovedBy.AUTHOR:
             return str(_("This comment has been removed by the author."))
         return str(_("This comment has been removed by a moderator."))
+
+
+class CommentSearch(models.Model):
+    """A comment's full-text search document, on PostgreSQL only, kept by the database itself.
+
+    It lives apart from forum_comment because django-mptt renumbers lft/rght of every later row
+    in a tree on each reply: in forum_comment, each such UPDATE would write a new entry for every
+    row into a GIN index of to_tsvector(body) and compute it again. Triggers on forum_comment
+    (forum migration 0005) insert a row with each comment and rewrite it when the body changes;
+    the database deletes it with its comment (ON DELETE CASCADE, hence DO_NOTHING here). The
+    table is created by that migration's SQL, not from this model: change both together.
+    """
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.DO_NOTHING, primary_key=True, related_name="search"
+    )
+    # to_tsvector('english', body): the document forum.search matches, ranks and indexes.
+    document = SearchVectorField()
+
+    class Meta:
+        # Elsewhere (SQLite) there is no full-text search, and no table: Django neither creates,
+        # flushes nor serialises it there.
+        required_db_vendor = "postgresql"
+        verbose_name = _("comment search document")
+        verbose_name_plural = _("comment search documents")
+        indexes = [GinIndex(fields=["document"], name="comment_search_document")]
+
+    def __str__(self) -> str:
+        return str(self.comment_id)

@@ -1,7 +1,8 @@
 """Search over the posts and the published comments, and the page that shows the results.
 
 On PostgreSQL: full-text search with English stemming, a title match weighted above the body,
-ranked, and the matches marked by ts_headline, over the GIN indexes of forum migration 0003.
+ranked, and the matches marked by ts_headline, over the GIN indexes of the posts (forum migration
+0003) and of the comments' documents in their own table (forum.models.CommentSearch, 0005).
 Elsewhere (SQLite, the embedded default): every word must appear, in any case, and the matches
 are marked here. Either way an excerpt is escaped first and only then given its <mark>s.
 """
@@ -167,14 +168,10 @@ def _full_text(query: str) -> Results:
     return Results(_ranked_posts(words), _ranked_comments(words), _ranked_hits)
 
 
-# Both vectors must stay exactly the expressions that migration 0003 indexes, or the database
-# reads every row on every search.
+# The vector must stay exactly the expression that migration 0003 indexes, or the database reads
+# every row on every search.
 def _post_vector():
     return SearchVector("title", config="english", weight="A") + _ParagraphsVector("paragraphs")
-
-
-def _comment_vector():
-    return SearchVector("body", config="english")
 
 
 # A post is long: two passages around the matches. A comment is mostly short enough to show
@@ -200,10 +197,9 @@ def _ranked_posts(words: SearchQuery) -> QuerySet:
 def _ranked_comments(words: SearchQuery) -> QuerySet:
     return (
         _published_comments()
-        .alias(document=_comment_vector())
-        .filter(document=words)
+        .filter(search__document=words)
         .annotate(
-            rank=SearchRank(_comment_vector(), words),
+            rank=SearchRank(F("search__document"), words),
             excerpt=_headline("body", words, **_COMMENT_EXCERPT),
         )
         .defer("body")
