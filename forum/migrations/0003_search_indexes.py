@@ -7,23 +7,13 @@ both (tests/forum/test_search.py checks on PostgreSQL that the planner can use t
 
 from django.db import migrations
 
+from forum.migrations._postgresql import PostgreSQLOnly
+
 POST_DOCUMENT = (
     "(setweight(to_tsvector('english'::regconfig, COALESCE(title, '')), 'A')"
     " || setweight(jsonb_to_tsvector('english'::regconfig, paragraphs, '[\"string\"]'), 'B'))"
 )
 COMMENT_DOCUMENT = "to_tsvector('english'::regconfig, COALESCE(body, ''))"
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that runs on PostgreSQL and is a no-op on any other database."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

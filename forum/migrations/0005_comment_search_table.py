@@ -21,6 +21,8 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
+from forum.migrations._postgresql import PostgreSQLOnly
+
 # Exactly the document 0003's comment_search indexed; forum.search ranks by it.
 DOCUMENT = "to_tsvector('english'::regconfig, COALESCE({body}, ''))"
 
@@ -79,18 +81,6 @@ OLD_INDEX = (
     f"CREATE INDEX comment_search ON forum_comment USING gin ({DOCUMENT.format(body='body')})"
     " WHERE status = 'approved'"
 )
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that runs on PostgreSQL and is a no-op on any other database (as in 0003)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
