@@ -98,17 +98,22 @@ class ImportReport:
     existing: int = 0
 
 
-def import_thread(*, post: Post, roots: Sequence[ThreadNode]) -> ImportReport:
+def import_thread(
+    *, post: Post, roots: Sequence[ThreadNode], new_post: bool = False
+) -> ImportReport:
     """Store a captured thread as published comments; those already imported are left alone.
 
     Keys: "12" for the twelfth top-level comment, "12.3" for its third reply. New threads go
     in with one bulk insert per depth, their tree numbers computed here; a new reply under an
-    already-imported comment goes through the ordinary tree insert.
+    already-imported comment goes through the ordinary tree insert. new_post says the post was
+    created in this transaction: it has no comments to look for and no cached thread to expire.
     """
     report = ImportReport()
-    existing = dict(
-        Comment.objects.filter(post=post).exclude(import_key="").values_list("import_key", "pk")
-    )
+    existing = {}
+    if not new_post:
+        existing = dict(
+            Comment.objects.filter(post=post).exclude(import_key="").values_list("import_key", "pk")
+        )
     new_roots = []
     for position, root in enumerate(roots, start=1):
         key = str(position)
@@ -118,7 +123,7 @@ def import_thread(*, post: Post, roots: Sequence[ThreadNode]) -> ImportReport:
             new_roots.append((key, root))
     if new_roots:
         report.created += _bulk_insert_trees(post, new_roots)
-    if report.created:
+    if report.created and not new_post:
         caching.thread_changed(post.pk)
     return report
 
