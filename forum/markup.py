@@ -16,8 +16,12 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# Text with none of these has nothing for bleach to escape, strip or turn into a link.
-_NEEDS_CLEANING = re.compile(r"[<>&\"'=@]|\.[a-z]", re.IGNORECASE)
+# Text with none of these has nothing for bleach to escape, strip or turn into a link. Quotes,
+# "=" and "@" alone change nothing (outside a tag bleach leaves them as typed), and a
+# third of comments have an apostrophe.
+_NEEDS_CLEANING = re.compile(r"[<>&]|\.[a-z]", re.IGNORECASE)
+# Control characters a browser never shows: all below space but tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
 def _mark_user_generated(attrs, new=False):
@@ -46,7 +50,7 @@ _cleaner = bleach.Cleaner(
 def normalise(text: str) -> str:
     """Normalise line endings and drop NUL and other control characters a browser never shows."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or ch >= " ").strip()
+    return _CONTROL.sub("", text).strip()
 
 
 def render(text: str) -> str:
