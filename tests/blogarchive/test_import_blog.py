@@ -229,3 +229,19 @@ def test_a_post_titled_like_others_in_its_month_gets_a_slug_of_its_own(db):
     post = Post.objects.get(published=datetime.date(2019, 4, 17))
     assert post.slug == "reunification-is-coming-3"
     assert post.comments.count() == 17
+
+
+def test_a_comment_added_to_a_page_already_imported_expires_its_cached_thread(db, tmp_path):
+    page = tmp_path / "page.txt"
+    text = (SEEDS / "002_ecdb575820ffe45e.txt").read_text()
+    page.write_text(text)
+    run_import(page)
+    version = Post.objects.get().thread_version
+    page.write_text(
+        text.replace("17 comments:", "18 comments:") + "\n  9. A late one.\n\n    ReplyDelete\n"
+    )
+
+    output = run_import(page)
+
+    assert "0 new post(s), 1 new comment(s)" in output
+    assert Post.objects.get().thread_version > version
