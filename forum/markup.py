@@ -9,6 +9,7 @@ and line breaks are kept.
 import re
 
 import bleach
+from bleach import linkifier
 from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset({"a", "b", "i", "em", "strong"})
@@ -16,10 +17,13 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# Text with none of these has nothing for bleach to escape, strip or turn into a link. Quotes,
-# "=" and "@" alone change nothing (outside a tag bleach leaves them as typed), and a
+# Text with none of these has nothing for bleach to escape, strip or turn into a link: every
+# address linkify finds has a dot before one of its top-level domains ("e.g." has none).
+# Quotes, "=" and "@" alone change nothing (outside a tag bleach leaves them as typed), and a
 # third of comments have an apostrophe.
-_NEEDS_CLEANING = re.compile(r"[<>&]|\.[a-z]", re.IGNORECASE)
+_NEEDS_CLEANING = re.compile(
+    r"[<>&]|\.(?:" + "|".join(sorted(linkifier.TLDS, reverse=True)) + ")", re.IGNORECASE
+)
 # Control characters a browser never shows: all below space but tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
