@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from blogarchive import parsing
@@ -124,11 +125,12 @@ def _walk(comments) -> Iterator[parsing.ParsedComment]:
 
 
 def _write_post(path: Path, parsed: parsing.ParsedPost, report: FileReport) -> None:
-    post = Post.objects.filter(published=parsed.published, title=parsed.title).first()
-    if post is None:
+    post, slugs_taken = _find_post(parsed)
+    created = post is None
+    if created:
         post = Post.objects.create(
             title=parsed.title,
-            slug=_free_slug(parsed),
+            slug=_free_slug(parsed, slugs_taken),
             published=parsed.published,
             paragraphs=list(parsed.paragraphs),
             source_file=path.name,
@@ -137,19 +139,34 @@ def _write_post(path: Path, parsed: parsing.ParsedPost, report: FileReport) -> N
         report.posts_created += 1
     else:
         report.posts_existing += 1
-    result = services.import_thread(post=post, roots=parsed.comments)
+    result = services.import_thread(post=post, roots=parsed.comments, new_post=created)
     report.comments_created += result.created
     report.comments_existing += result.existing
 
 
-def _free_slug(parsed: parsing.ParsedPost) -> str:
-    """A slug not yet used in the post's month, since URLs are /year/month/slug/."""
-    base = slugify(parsed.title)[:100] or "post"
-    taken = set(
-        Post.objects.in_month(parsed.published.year, parsed.published.month)
-        .filter(slug__startswith=base)
-        .values_list("slug", flat=True)
+def _find_post(parsed: parsing.ParsedPost) -> tuple[Post | None, set[str]]:
+    """The post already imported as this one, if any, and the slugs like its own in its month.
+
+    One query answers both, since a post's slug is only unique within its month.
+    """
+    candidates = Post.objects.in_month(parsed.published.year, parsed.published.month).filter(
+        Q(published=parsed.published, title=parsed.title) | Q(slug__startswith=_slug_base(parsed))
     )
+    post, slugs = None, set()
+    for candidate in candidates:
+        if candidate.published == parsed.published and candidate.title == parsed.title:
+            post = candidate
+        slugs.add(candidate.slug)
+    return post, slugs
+
+
+def _slug_base(parsed: parsing.ParsedPost) -> str:
+    return slugify(parsed.title)[:100] or "post"
+
+
+def _free_slug(parsed: parsing.ParsedPost, taken: set[str]) -> str:
+    """A slug not in taken, since URLs are /year/month/slug/."""
+    base = _slug_base(parsed)
     slug, n = base, 1
     while slug in taken:
         n += 1

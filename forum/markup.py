@@ -9,6 +9,7 @@ and line breaks are kept.
 import re
 
 import bleach
+from bleach import linkifier
 from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset({"a", "b", "i", "em", "strong"})
@@ -16,8 +17,15 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# Text with none of these has nothing for bleach to escape, strip or turn into a link.
-_NEEDS_CLEANING = re.compile(r"[<>&\"'=@]|\.[a-z]", re.IGNORECASE)
+# Text with none of these has nothing for bleach to escape, strip or turn into a link: every
+# address linkify finds has a dot before one of its top-level domains ("e.g." has none).
+# Quotes, "=" and "@" alone change nothing (outside a tag bleach leaves them as typed), and a
+# third of comments have an apostrophe.
+_NEEDS_CLEANING = re.compile(
+    r"[<>&]|\.(?:" + "|".join(sorted(linkifier.TLDS, reverse=True)) + ")", re.IGNORECASE
+)
+# Control characters a browser never shows: all below space but tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
 def _mark_user_generated(attrs, new=False):
@@ -46,7 +54,7 @@ _cleaner = bleach.Cleaner(
 def normalise(text: str) -> str:
     """Normalise line endings and drop NUL and other control characters a browser never shows."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or ch >= " ").strip()
+    return _CONTROL.sub("", text).strip()
 
 
 def render(text: str) -> str:

@@ -98,17 +98,22 @@ class ImportReport:
     existing: int = 0
 
 
-def import_thread(*, post: Post, roots: Sequence[ThreadNode]) -> ImportReport:
+def import_thread(
+    *, post: Post, roots: Sequence[ThreadNode], new_post: bool = False
+) -> ImportReport:
     """Store a captured thread as published comments; those already imported are left alone.
 
     Keys: "12" for the twelfth top-level comment, "12.3" for its third reply. New threads go
     in with one bulk insert per depth, their tree numbers computed here; a new reply under an
-    already-imported comment goes through the ordinary tree insert.
+    already-imported comment goes through the ordinary tree insert. new_post says the post was
+    created in this transaction: it has no comments to look for and no cached thread to expire.
     """
     report = ImportReport()
-    existing = dict(
-        Comment.objects.filter(post=post).exclude(import_key="").values_list("import_key", "pk")
-    )
+    existing = {}
+    if not new_post:
+        existing = dict(
+            Comment.objects.filter(post=post).exclude(import_key="").values_list("import_key", "pk")
+        )
     new_roots = []
     for position, root in enumerate(roots, start=1):
         key = str(position)
@@ -118,7 +123,7 @@ def import_thread(*, post: Post, roots: Sequence[ThreadNode]) -> ImportReport:
             new_roots.append((key, root))
     if new_roots:
         report.created += _bulk_insert_trees(post, new_roots)
-    if report.created:
+    if report.created and not new_post:
         caching.thread_changed(post.pk)
     return report
 
@@ -160,8 +165,7 @@ def _imported_comment(post: Post, node: ThreadNode, key: str) -> Comment:
 
 def _bulk_insert_trees(post: Post, roots: Iterable[tuple[str, ThreadNode]]) -> int:
     """Insert whole new trees, numbering lft/rght by a walk instead of per-row updates."""
-    _lock_tree(_NEW_TREE)
-    next_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    next_tree = _lock_new_trees()
     by_depth: list[list[tuple[Comment, Comment | None]]] = []
     for offset, (key, root) in enumerate(roots):
         _number_tree(post, root, key, next_tree + offset, by_depth)
@@ -170,6 +174,22 @@ def _bulk_insert_trees(post: Post, roots: Iterable[tuple[str, ThreadNode]]) -> i
             comment.parent_id = parent.pk if parent else None
         Comment.objects.bulk_create([comment for comment, _ in level], batch_size=500)
     return sum(len(level) for level in by_depth)
+
+
+def _lock_new_trees() -> int:
+    """Hold the right to number new trees until commit; the first tree_id free."""
+    if connection.vendor != "postgresql":
+        return (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    # The lock and the read in one round trip, one per imported page. The MAX is a statement
+    # of its own, so (READ COMMITTED) its snapshot is taken once the lock is held and sees
+    # every tree committed before. Two statements in one execute need client-side binding,
+    # which psycopg2 always does.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s); SELECT MAX(tree_id) FROM forum_comment",
+            [_LOCK_NAMESPACE, _NEW_TREE],
+        )
+        return (cursor.fetchone()[0] or 0) + 1
 
 
 def _number_tree(post, root, key, tree_id, by_depth) -> None:

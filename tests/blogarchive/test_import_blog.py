@@ -1,3 +1,4 @@
+import datetime
 import json
 import shutil
 from io import StringIO
@@ -5,9 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from blogarchive.importer import import_file
 from blogarchive.models import Post
 from forum.models import Comment
+from tests.factories import make_post
 
 SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
 SEED_COUNTS = {
@@ -199,3 +204,44 @@ def test_a_dry_run_writes_nothing(db):
 
     assert "Nothing was written" in output
     assert not Post.objects.exists()
+
+
+def test_a_new_page_costs_the_same_queries_however_long_its_thread(db):
+    def queries_to_import(name: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            import_file(SEEDS / name)
+        return len(queries)
+
+    # 63 comments against 17: one insert per depth, not per comment.
+    assert queries_to_import("000_4b34ee96ce484cb9.txt") == queries_to_import(
+        "002_ecdb575820ffe45e.txt"
+    )
+
+
+def test_a_post_titled_like_others_in_its_month_gets_a_slug_of_its_own(db):
+    title = "Reunification Is Coming!"
+    make_post(title=title, slug="reunification-is-coming", published=datetime.date(2019, 4, 1))
+    make_post(title=title, slug="reunification-is-coming-2", published=datetime.date(2019, 4, 2))
+    make_post(title=title, slug="reunification-is-coming-3", published=datetime.date(2019, 5, 1))
+
+    run_import(SEEDS / "002_ecdb575820ffe45e.txt")
+
+    post = Post.objects.get(published=datetime.date(2019, 4, 17))
+    assert post.slug == "reunification-is-coming-3"
+    assert post.comments.count() == 17
+
+
+def test_a_comment_added_to_a_page_already_imported_expires_its_cached_thread(db, tmp_path):
+    page = tmp_path / "page.txt"
+    text = (SEEDS / "002_ecdb575820ffe45e.txt").read_text()
+    page.write_text(text)
+    run_import(page)
+    version = Post.objects.get().thread_version
+    page.write_text(
+        text.replace("17 comments:", "18 comments:") + "\n  9. A late one.\n\n    ReplyDelete\n"
+    )
+
+    output = run_import(page)
+
+    assert "0 new post(s), 1 new comment(s)" in output
+    assert Post.objects.get().thread_version > version

@@ -2,6 +2,7 @@
 
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,4 +51,28 @@ def test_control_characters_are_dropped_but_text_is_not():
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=string.printable + "£’“”é\u00a0", max_size=120))
 def test_plain_prose_skips_the_parser_with_the_same_result(text):
+    assert markup.render(text) == through_bleach(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cuts, e.g. to hostels, i.e. the lot.",
+        "See Example.ORG or justice.gov.uk/probation now.",
+        "www.napo.org.uk, e.g. and it's 'quoted'",
+        "Ends with a dot.",
+    ],
+)
+def test_abbreviations_and_addresses_render_as_bleach_would(text):
+    assert markup.render(text) == through_bleach(text)
+
+
+LINKISH = ["e.g.", "i.e.", ".", "org", "Co", "uk", "gov", "www", "http://", "/", " ", "a", "'"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*LINKISH, "ſ", "\u212a", "-", ":80"]), max_size=20).map("".join))
+def test_text_that_looks_like_an_address_skips_the_parser_only_when_bleach_would_not_link_it(
+    text,
+):
     assert markup.render(text) == through_bleach(text)
