@@ -5,20 +5,29 @@ forum.services.import_thread). Importing the same page twice finds every row alr
 writes nothing.
 """
 
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import django
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
 from blogarchive import parsing
 from blogarchive.models import Post
-from forum import services
+from forum import markup, services
 from forum.models import Comment
 
 TITLES_SUFFIX = ".titles"
+# Past this many files a helper process reads, parses and renders pages ahead of the one that
+# writes them (it costs a second or so to start); this many pages at most wait, ready.
+READ_AHEAD_FROM = 50
+READ_AHEAD = 16
 
 
 class ImportFailed(Exception):
@@ -27,6 +36,10 @@ class ImportFailed(Exception):
     def __init__(self, path: Path, line: int, message: str):
         super().__init__(f"{path}:{line}: {message}")
         self.path, self.line, self.message = path, line, message
+
+    def __reduce__(self):
+        # So that a failure found in the read-ahead process reaches the writer whole.
+        return type(self), (self.path, self.line, self.message)
 
 
 @dataclass
@@ -76,27 +89,93 @@ def read_page(path: Path) -> tuple[str, list[str] | None, Path | None]:
     return text, parsing.read_titles_file(sidecar.read_text("utf-8-sig")), sidecar
 
 
-def import_file(path: Path, *, dry_run: bool = False) -> FileReport:
-    """Parse one page and write it in one transaction; raise ImportFailed on any error."""
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page read, parsed, checked and its comments rendered: all but the writing."""
+
+    path: Path
+    page: parsing.ParsedPage
+    sidecar: Path | None
+    html: dict[str, str]  # each comment's body, sanitised (forum.markup)
+
+    def render(self, body: str) -> str:
+        return self.html[body] if body in self.html else markup.render(body)
+
+
+def prepare(path: Path) -> PreparedPage:
+    """Everything about one page that needs no database; raise ImportFailed on any error."""
     text, titles, sidecar = read_page(path)
     try:
         page = parsing.parse_page(text, titles=titles)
     except parsing.ParseError as error:
         raise ImportFailed(path, error.line, error.message) from None
     _check_lengths(path, page)
-    report = FileReport(path=path, decisions=list(page.decisions), titles_from=sidecar)
+    bodies = {c.body for parsed in page.posts for c in _walk(parsed.comments)}
+    return PreparedPage(path, page, sidecar, {body: markup.render(body) for body in bodies})
+
+
+def write(prepared: PreparedPage, *, dry_run: bool = False) -> FileReport:
+    """Write a prepared page in one transaction."""
+    page = prepared.page
+    report = FileReport(
+        path=prepared.path, decisions=list(page.decisions), titles_from=prepared.sidecar
+    )
     with transaction.atomic():
         for parsed in page.posts:
-            _write_post(path, parsed, report)
+            _write_post(prepared, parsed, report)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def import_files(paths: list[Path], *, dry_run: bool = False) -> Iterator[FileReport]:
-    """Import each page in turn, yielding its report; stop at the first failure."""
-    for path in paths:
-        yield import_file(path, dry_run=dry_run)
+def import_file(path: Path, *, dry_run: bool = False) -> FileReport:
+    """Parse one page and write it in one transaction; raise ImportFailed on any error."""
+    return write(prepare(path), dry_run=dry_run)
+
+
+def import_files(
+    paths: list[Path], *, dry_run: bool = False
+) -> Iterator[FileReport | ImportFailed]:
+    """Import each page in turn: its report, or the failure that left it unwritten."""
+    for prepared in _prepared(paths):
+        if isinstance(prepared, ImportFailed):
+            yield prepared
+            continue
+        try:
+            yield write(prepared, dry_run=dry_run)
+        except ImportFailed as failure:
+            yield failure
+
+
+def _prepared(paths: list[Path]) -> Iterator[PreparedPage | ImportFailed]:
+    """Each page prepared, in order; for many pages, by a helper process while the previous
+    ones are written (parsing and rendering are half the work), a few pages ahead."""
+    if len(paths) < READ_AHEAD_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_Attempt(prepare), paths)
+        return
+    # spawn, not fork: the writer holds database connections and may run threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=django.setup) as pool:
+        waiting: deque = deque()
+        for path in paths:
+            waiting.append(pool.submit(_Attempt(prepare), path))
+            if len(waiting) >= READ_AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """action(path), or the ImportFailed it raised, returned (picklable, for the pool)."""
+
+    action: Callable[[Path], PreparedPage]
+
+    def __call__(self, path: Path) -> PreparedPage | ImportFailed:
+        try:
+            return self.action(path)
+        except ImportFailed as failure:
+            return failure
 
 
 def _check_lengths(path: Path, page: parsing.ParsedPage) -> None:
@@ -124,7 +203,8 @@ def _walk(comments) -> Iterator[parsing.ParsedComment]:
         yield from _walk(comment.replies)
 
 
-def _write_post(path: Path, parsed: parsing.ParsedPost, report: FileReport) -> None:
+def _write_post(prepared: PreparedPage, parsed: parsing.ParsedPost, report: FileReport) -> None:
+    path = prepared.path
     post, slugs_taken = _find_post(parsed)
     created = post is None
     if created:
@@ -139,7 +219,9 @@ def _write_post(path: Path, parsed: parsing.ParsedPost, report: FileReport) -> N
         report.posts_created += 1
     else:
         report.posts_existing += 1
-    result = services.import_thread(post=post, roots=parsed.comments, new_post=created)
+    result = services.import_thread(
+        post=post, roots=parsed.comments, new_post=created, render=prepared.render
+    )
     report.comments_created += result.created
     report.comments_existing += result.existing
 

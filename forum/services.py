@@ -7,7 +7,7 @@ corrupt the tree, so each write here takes, inside its transaction:
 - on SQLite, nothing more: transactions begin IMMEDIATE (config.settings), so writers queue.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -99,7 +99,11 @@ class ImportReport:
 
 
 def import_thread(
-    *, post: Post, roots: Sequence[ThreadNode], new_post: bool = False
+    *,
+    post: Post,
+    roots: Sequence[ThreadNode],
+    new_post: bool = False,
+    render: Callable[[str], str] = markup.render,
 ) -> ImportReport:
     """Store a captured thread as published comments; those already imported are left alone.
 
@@ -107,6 +111,7 @@ def import_thread(
     in with one bulk insert per depth, their tree numbers computed here; a new reply under an
     already-imported comment goes through the ordinary tree insert. new_post says the post was
     created in this transaction: it has no comments to look for and no cached thread to expire.
+    render makes a body's HTML (the importer passes what it rendered ahead, in another process).
     """
     report = ImportReport()
     existing = {}
@@ -118,34 +123,34 @@ def import_thread(
     for position, root in enumerate(roots, start=1):
         key = str(position)
         if key in existing:
-            _import_missing_replies(post, root, key, existing, report)
+            _import_missing_replies(post, root, key, existing, report, render)
         else:
             new_roots.append((key, root))
     if new_roots:
-        report.created += _bulk_insert_trees(post, new_roots)
+        report.created += _bulk_insert_trees(post, new_roots, render)
     if report.created and not new_post:
         caching.thread_changed(post.pk)
     return report
 
 
-def _import_missing_replies(post, node, key, existing, report) -> None:
+def _import_missing_replies(post, node, key, existing, report, render) -> None:
     """Walk an already-imported comment and insert any reply the database lacks."""
     report.existing += 1
     for position, reply in enumerate(node.replies, start=1):
         reply_key = f"{key}.{position}"
         if reply_key in existing:
-            _import_missing_replies(post, reply, reply_key, existing, report)
+            _import_missing_replies(post, reply, reply_key, existing, report, render)
             continue
         parent = Comment.objects.get(pk=existing[key])
         _lock_tree(parent.tree_id)
-        comment = _imported_comment(post, reply, reply_key)
+        comment = _imported_comment(post, reply, reply_key, render)
         comment.insert_at(Comment.objects.get(pk=parent.pk), position="last-child", save=True)
         existing[reply_key] = comment.pk
         report.created += 1
-        _import_missing_replies(post, reply, reply_key, existing, report)
+        _import_missing_replies(post, reply, reply_key, existing, report, render)
 
 
-def _imported_comment(post: Post, node: ThreadNode, key: str) -> Comment:
+def _imported_comment(post: Post, node: ThreadNode, key: str, render) -> Comment:
     removed = Comment.RemovedBy.NOBODY
     if node.removed:
         removed = (
@@ -155,7 +160,7 @@ def _imported_comment(post: Post, node: ThreadNode, key: str) -> Comment:
         post=post,
         author_name=node.author or "",
         body=node.body,
-        body_html=markup.render(node.body),
+        body_html=render(node.body),
         created=node.created,
         status=Comment.Status.REMOVED if node.removed else Comment.Status.APPROVED,
         removed_by=removed,
@@ -163,12 +168,12 @@ def _imported_comment(post: Post, node: ThreadNode, key: str) -> Comment:
     )
 
 
-def _bulk_insert_trees(post: Post, roots: Iterable[tuple[str, ThreadNode]]) -> int:
+def _bulk_insert_trees(post: Post, roots: Iterable[tuple[str, ThreadNode]], render) -> int:
     """Insert whole new trees, numbering lft/rght by a walk instead of per-row updates."""
     next_tree = _lock_new_trees()
     by_depth: list[list[tuple[Comment, Comment | None]]] = []
     for offset, (key, root) in enumerate(roots):
-        _number_tree(post, root, key, next_tree + offset, by_depth)
+        _number_tree(post, root, key, next_tree + offset, by_depth, render)
     for level in by_depth:
         for comment, parent in level:
             comment.parent_id = parent.pk if parent else None
@@ -192,7 +197,7 @@ def _lock_new_trees() -> int:
         return (cursor.fetchone()[0] or 0) + 1
 
 
-def _number_tree(post, root, key, tree_id, by_depth) -> None:
+def _number_tree(post, root, key, tree_id, by_depth, render) -> None:
     """Give every comment of one tree its MPTT numbers, depth first, as the page lists them."""
     counter = 0
     stack: list[tuple[ThreadNode, str, Comment | None, int, bool]] = [(root, key, None, 0, False)]
@@ -203,7 +208,7 @@ def _number_tree(post, root, key, tree_id, by_depth) -> None:
         if closing:
             made[id(node)].rght = counter
             continue
-        comment = _imported_comment(post, node, node_key)
+        comment = _imported_comment(post, node, node_key, render)
         comment.tree_id, comment.level, comment.lft = tree_id, depth, counter
         made[id(node)] = comment
         while len(by_depth) <= depth:

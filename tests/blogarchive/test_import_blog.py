@@ -1,5 +1,7 @@
 import datetime
 import json
+import pickle
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -9,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from blogarchive import importer
 from blogarchive.importer import import_file
 from blogarchive.models import Post
 from forum.models import Comment
@@ -245,3 +248,30 @@ def test_a_comment_added_to_a_page_already_imported_expires_its_cached_thread(db
 
     assert "0 new post(s), 1 new comment(s)" in output
     assert Post.objects.get().thread_version > version
+
+
+def test_many_pages_read_ahead_in_another_process_import_the_same(db, tmp_path, monkeypatch):
+    run_import()
+    serial = export()
+    Post.objects.all().delete()
+    for page in SEEDS.glob("*.txt"):
+        shutil.copy(page, tmp_path / page.name)
+    bad = tmp_path / "004_bad.txt"
+    bad.write_text((SEEDS / "000_4b34ee96ce484cb9.txt").read_text().replace("  3. ", "  4. ", 1))
+    monkeypatch.setattr(importer, "READ_AHEAD_FROM", 2)
+    monkeypatch.setattr(importer, "READ_AHEAD", 3)
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 6 file"):
+        call_command("import_blog", str(tmp_path), stdout=StringIO(), stderr=err)
+
+    assert export() == serial
+    assert re.search(r"004_bad\.txt:\d+: ", err.getvalue())
+
+
+def test_a_failure_found_ahead_keeps_its_file_and_line():
+    failure = importer.ImportFailed(Path("page.txt"), 12, "the thread does not add up")
+
+    copy = pickle.loads(pickle.dumps(failure))
+
+    assert (copy.path, copy.line, str(copy)) == (failure.path, 12, str(failure))

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from blogarchive.importer import FileReport, ImportFailed, import_file, page_files
+from blogarchive.importer import FileReport, ImportFailed, import_files, page_files
 
 DEFAULT_SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
 
@@ -33,10 +33,9 @@ class Command(BaseCommand):
             raise CommandError("No .txt pages found in " + ", ".join(map(str, paths)))
         started = time.monotonic()
         failures, totals = [], FileReport(path=Path("total"))
-        for number, path in enumerate(files, start=1):
-            try:
-                report = import_file(path, dry_run=dry_run)
-            except ImportFailed as failure:
+        for number, report in enumerate(import_files(files, dry_run=dry_run), start=1):
+            if isinstance(report, ImportFailed):
+                failure = report
                 failures.append(failure)
                 self.stderr.write(self.style.ERROR(str(failure)))
                 continue
