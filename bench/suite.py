@@ -102,7 +102,7 @@ def _xtd(
 
 
 def _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes: Sizes) -> None:
-    """All three servers run side by side (an idle one costs nothing) and are loaded in turn,
+    """All four servers run side by side (an idle one costs nothing) and are loaded in turn,
     round after round, so that a change in the machine's other work shifts every figure alike."""
     step(f"{vendor}: load tests under gunicorn and wrk ({sizes.rounds} round(s))")
     ceiling_env = forum_env | {
@@ -118,8 +118,13 @@ def _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes: Sizes) -> No
         ceiling = stack.enter_context(
             serve.gunicorn(env.python(), app, ceiling_env, "/", "ceiling")
         )
+        behind_env = ceiling_env | {"DJANGO_SETTINGS_MODULE": "bench.ceiling.behind_middleware"}
+        behind = stack.enter_context(
+            serve.gunicorn(env.python(), app, behind_env, "/", "ceiling-middleware")
+        )
         jobs = [(result["pages"][n], forum + page["url"]) for n, page in forum_pages.items()]
         jobs.append((result.setdefault("ceiling", {}), ceiling + "/"))
+        jobs.append((result.setdefault("ceiling_middleware", {}), behind + "/"))
         if xtd is not None:
             xtd_pages, xtd_env = xtd
             first = min(xtd_pages.values(), key=lambda page: page["comments"])["url"]

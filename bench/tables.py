@@ -44,13 +44,15 @@ def setup(results: dict) -> list[str]:
         "(the forum), `bench.xtd.wsgi:application` (django-comments-xtd's tutorial set-up in "
         "`bench/.venv-xtd`), `django.core.wsgi:get_wsgi_application()` with "
         "`DJANGO_SETTINGS_MODULE=bench.ceiling.settings` (no middleware, one view returning the "
-        "bytes of the forum's smallest page).",
+        "bytes of the forum's smallest page), and the same with "
+        "`DJANGO_SETTINGS_MODULE=bench.ceiling.behind_middleware` (that view behind the "
+        "forum's own settings and middleware).",
         f"- Load: `wrk -t2 -c{sizes['connections']} -d{sizes['load_seconds']}s --timeout 30s "
         "--header 'Cookie: csrftoken=…' --latency URL` (the CSRF cookie a returning "
         "reader's browser sends, to every server alike; without it every request is a first "
         "visit, for which Django also mints a cookie) after a one-second warm-up, once the CPUs "
         "are idle (waiting at most "
-        f"{sizes['quiet_seconds']} s); {sizes['rounds']} rounds, the three servers loaded in "
+        f"{sizes['quiet_seconds']} s); {sizes['rounds']} rounds, the four servers loaded in "
         "turn, each figure the round with the median throughput. A page slower than 200 ms "
         "in-process runs 20 × its server time (at most "
         f"{sizes['max_load_seconds']} s) with one connection per worker (per core past 2 s), "
@@ -126,6 +128,15 @@ def _pages(figures: dict) -> list[str]:
             "",
             f"Framework ceiling (the same {ceiling['bytes']:,} bytes from a bare Django view): "
             f"{rps} req/s, p50 / p99 {latency} ms.",
+        ]
+    behind = figures.get("ceiling_middleware", {})
+    if "load" in behind:
+        rps, latency = _load(behind)
+        lines += [
+            "",
+            "The same bare view behind the forum's own middleware (`config.settings`: security "
+            "headers, sessions, CSRF, authentication, messages, the content security policy, "
+            f"axes; `bench/ceiling/behind_middleware.py`): {rps} req/s, p50 / p99 {latency} ms.",
         ]
     if "skipped" in xtd:
         lines += ["", f"django-comments-xtd not measured: {xtd['skipped']}."]

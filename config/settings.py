@@ -125,7 +125,7 @@ def cache_from_url(url: str) -> dict:
     if url == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"CACHE_URL must be db, locmem or redis://…, not {url!r}")
 
 

@@ -21,6 +21,8 @@ is no longer current, which is never read (it expires). What changes:
 import hashlib
 import re
 import secrets
+import time as clock
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache as once
@@ -49,6 +51,7 @@ class Entry:
     digest: str
     site: str
     post: str
+    expires: float  # time.time() at the next midnight, when it may no longer be the page
 
     @property
     def needs_token(self) -> bool:
@@ -74,18 +77,60 @@ def place(year: int, month: int, slug: str) -> str:
 
 
 def lookup(request, where: str) -> tuple[Entry | None, dict]:
-    """The stored page if it is still good, and the generations now current."""
+    """The stored page if it is still good, and the generations now current.
+
+    The generations come from the shared cache on every request, as they are what another
+    process changes; the page itself from this process's own copy when it has a good one, so
+    that a hit moves a few bytes from the shared cache instead of the whole page.
+    """
     post_key, entry_key = _post_key(where), _entry_key(request, where)
-    found = cache.get_many([SITE, post_key, entry_key])
-    generations = {SITE: found.get(SITE), post_key: found.get(post_key)}
-    entry = found.get(entry_key)
-    if (
+    generations = cache.get_many([SITE, post_key])
+    generations = {SITE: generations.get(SITE), post_key: generations.get(post_key)}
+    entry = _LOCAL.get(entry_key)
+    if not _current(entry, generations, post_key):
+        entry = cache.get(entry_key)
+        if not _current(entry, generations, post_key):
+            return None, generations
+        _LOCAL.put(entry_key, entry)
+    return entry, generations
+
+
+def _current(entry, generations: dict, post_key: str) -> bool:
+    return (
         isinstance(entry, Entry)
         and entry.site == generations[SITE]
         and entry.post == generations[post_key]
-    ):
-        return entry, generations
-    return None, generations
+        and entry.expires > clock.time()
+    )
+
+
+class _Recent:
+    """The pages this process served last, up to a number of bytes (least recently used out)."""
+
+    def __init__(self, capacity: int):
+        self.capacity, self.size = capacity, 0
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+
+    def get(self, key: str) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if key in self.entries:
+            self.size -= _size(self.entries.pop(key))
+        self.entries[key] = entry
+        self.size += _size(entry)
+        while self.size > self.capacity and self.entries:
+            self.size -= _size(self.entries.popitem(last=False)[1])
+
+
+def _size(entry: Entry) -> int:
+    return sum(map(len, entry.parts))
+
+
+_LOCAL = _Recent(capacity=32 * 1024 * 1024)
 
 
 def respond(request, entry: Entry) -> HttpResponse:
@@ -116,8 +161,11 @@ def store(request, where: str, response: HttpResponse, digest: str, generations:
         digest=digest,
         site=generations[SITE],
         post=generations[_post_key(where)],
+        expires=clock.time() + (seconds := _seconds_left_today()),
     )
-    cache.set(_entry_key(request, where), entry, _seconds_left_today())
+    key = _entry_key(request, where)
+    cache.set(key, entry, seconds)
+    _LOCAL.put(key, entry)
 
 
 def claim_generations(generations: dict) -> dict:

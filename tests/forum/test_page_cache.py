@@ -185,3 +185,26 @@ def test_a_post_page_of_another_post_is_not_confused_with_this_one(shown_once):
 
     assert "Only over here" in read(a_reader(), other).content.decode()
     assert "Only over here" not in read(a_reader(), shown_once).content.decode()
+
+
+def test_no_kept_page_outlives_the_day_it_was_made(shown_once, monkeypatch, rf):
+    post = shown_once
+    where = pagecache.place(post.published.year, post.published.month, post.slug)
+    assert pagecache.lookup(rf.get(post.get_absolute_url()), where)[0] is not None
+    tomorrow = pagecache.clock.time() + 24 * 60 * 60
+    monkeypatch.setattr(pagecache.clock, "time", lambda: tomorrow)
+
+    assert pagecache.lookup(rf.get(post.get_absolute_url()), where)[0] is None
+
+
+def test_a_process_keeps_its_most_recent_pages_up_to_its_budget():
+    def page(size: int) -> pagecache.Entry:
+        return pagecache.Entry(parts=(b"x" * size,), digest="", site="", post="", expires=0)
+
+    recent = pagecache._Recent(capacity=100)
+    recent.put("a", page(40))
+    recent.put("b", page(40))
+    recent.get("a")
+    recent.put("c", page(40))
+
+    assert set(recent.entries) == {"a", "c"} and recent.size == 80
