@@ -2,8 +2,9 @@
 
 A reader with no session, no comments of their own and no message waiting sees what every such
 reader sees, except for the CSRF token in the comment form. For them the rendered page is kept
-in the shared cache with a marker where the token goes, and serving it again is one cache round
-trip, no SQL and no template: the marker becomes a token minted for this reader.
+in the shared cache with a marker where the token goes, and each process keeps its own copy of
+the pages it served last; serving one again is a read of two small keys from the shared cache,
+no SQL and no template: the marker becomes a token minted for this reader.
 
 An entry is good while the generations it was built under are current: one for its post, one
 for the whole site, each read before the page's data was. A change replaces the generation at
@@ -12,7 +13,7 @@ afresh; a reader who rendered the old data in between stores an entry under a ge
 is no longer current, which is never read (it expires). What changes:
 
 - the thread: `forum.caching.thread_changed()`;
-- a post edited or deleted, the comment policy, an import: the site generation (rare);
+- a post edited or deleted, or the comment policy: the site generation (rare);
 - the date: a post's comments can close, or come under moderation, at midnight by age alone,
   so no entry outlives the day it was built in;
 - the code and templates: the key carries a stamp of them, so a deploy starts afresh.
