@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
@@ -179,13 +180,15 @@ class _Attempt:
 
 
 def _check_lengths(path: Path, page: parsing.ParsedPage) -> None:
-    """Refuse at its line a title or name too long for its column, before anything is written.
+    """Refuse at its line a title, name or comment too long, before anything is written.
 
-    PostgreSQL would refuse the insert with a DataError, a traceback rather than file:line;
-    SQLite would store it whole. Either way the page is damaged.
+    PostgreSQL would refuse a title or name too long for its column with a DataError, a
+    traceback rather than file:line; SQLite would store it whole. Either way the page is
+    damaged. A comment is held to the length a reader may post (Blogger's was 4,096).
     """
     title_max = Post._meta.get_field("title").max_length
     author_max = Comment._meta.get_field("author_name").max_length
+    body_max = settings.FORUM_MAX_COMMENT_LENGTH
     for parsed in page.posts:
         if len(parsed.title) > title_max:
             message = f"a title of {len(parsed.title)} characters (at most {title_max})"
@@ -194,6 +197,9 @@ def _check_lengths(path: Path, page: parsing.ParsedPage) -> None:
             if len(comment.author or "") > author_max:
                 message = f"a commenter's name of {len(comment.author)} characters"
                 raise ImportFailed(path, comment.line, f"{message} (at most {author_max})")
+            if len(comment.body) > body_max:
+                message = f"a comment of {len(comment.body)} characters (at most {body_max})"
+                raise ImportFailed(path, comment.line, message)
 
 
 def _walk(comments) -> Iterator[parsing.ParsedComment]:

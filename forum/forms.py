@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from forum import markup
 from forum.models import Comment
 
 
@@ -44,13 +45,15 @@ class CommentForm(forms.Form):
         self.parent_comment: Comment | None = None
 
     def clean_author_name(self):
-        return self._readable(self.cleaned_data["author_name"])
+        # One line: a newline or a control character in a name would break the feeds and
+        # forge lines in the moderators' digest.
+        return markup.one_line(self._readable(self.cleaned_data["author_name"]))
 
     def clean_body(self):
         body = self._readable(self.cleaned_data["body"])
-        if not body.strip():
+        if markup.is_blank(body):
             raise forms.ValidationError(self.error_messages["blank"], code="blank")
-        return body
+        return markup.normalise(body)
 
     def _readable(self, text: str) -> str:
         # Django decodes bytes that are not UTF-8 as U+FFFD, the replacement character: stored,

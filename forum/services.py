@@ -47,12 +47,14 @@ def submit_comment(
     Locks: the parent's tree for a reply, the new-tree key for a top-level comment.
     """
     body = markup.normalise(body)
-    author_name = author_name.strip()
+    body_html = markup.render(body)
+    author_name = markup.one_line(author_name)
     verdict = screening.screen(
         post=post,
         parent=parent,
         author_name=author_name,
         body=body,
+        body_html=body_html,
         commenter=commenter,
         honeypot=honeypot,
     )
@@ -60,7 +62,7 @@ def submit_comment(
         post=post,
         author_name=author_name,
         body=body,
-        body_html=markup.render(body),
+        body_html=body_html,
         created=timezone.now(),
         status=verdict.status,
         hold_reason=verdict.reason,
@@ -156,10 +158,11 @@ def _imported_comment(post: Post, node: ThreadNode, key: str, render) -> Comment
         removed = (
             Comment.RemovedBy.AUTHOR if node.removed == "author" else Comment.RemovedBy.MODERATOR
         )
+    # Cleaned as a reader's comment is; render() cleans the body it is given the same way.
     return Comment(
         post=post,
-        author_name=node.author or "",
-        body=node.body,
+        author_name=markup.one_line(node.author or ""),
+        body=markup.normalise(node.body),
         body_html=render(node.body),
         created=node.created,
         status=Comment.Status.REMOVED if node.removed else Comment.Status.APPROVED,

@@ -4,7 +4,6 @@
 duplicate) or returns a Verdict: published, held for a moderator with the reasons, or spam.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,11 +13,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum import markup
 from forum.models import Comment
+from moderation import matching
 from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
 
 Status = Comment.Status
-_LINK = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,17 @@ class Refused(Exception):
         self.field = field
 
 
-def screen(*, post, parent, author_name: str, body: str, commenter: str, honeypot: str = ""):
-    """Return the status a new comment gets, or raise Refused."""
+def screen(
+    *,
+    post,
+    parent,
+    author_name: str,
+    body: str,
+    commenter: str,
+    honeypot: str = "",
+    body_html: str | None = None,
+):
+    """Return the status a new comment gets, or raise Refused; body_html is render(body)."""
     policy = ModerationPolicy.current()
     _refuse_if_closed(post, policy)
     _refuse_if_too_fast(commenter, policy)
@@ -47,11 +56,13 @@ def screen(*, post, parent, author_name: str, body: str, commenter: str, honeypo
         return Verdict(Status.SPAM, "a field hidden from people was filled in")
     if commenter and BlockedCommenter.objects.filter(commenter=commenter).exists():
         return Verdict(Status.SPAM, "blocked commenter")
-    held, banned = _word_rules(f"{author_name}\n{body}")
+    # Screened as readers will see it: the words they read and the links they can follow.
+    seen = markup.what_readers_see(markup.render(body) if body_html is None else body_html)
+    held, banned = _word_rules([author_name, seen.text, *seen.links])
     if banned:
         return Verdict(Status.SPAM, f"banned word: {banned[0]}")
     reasons = [f"held word: {word}" for word in held]
-    links = len(_LINK.findall(body))
+    links = len(seen.links)
     if links > policy.max_links:
         reasons.append(f"{links} links (more than {policy.max_links})")
     if _mostly_rejected(commenter, policy):
@@ -105,21 +116,26 @@ def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
 def _refuse_if_duplicate(post, commenter: str, body: str) -> None:
     """The same text twice on a post: a double click, or a robot repeating itself."""
     recent = timezone.now() - timedelta(hours=1)
-    same_text = Comment.objects.filter(post=post, body=body)
-    if same_text.filter(Q(commenter=commenter) | Q(created__gte=recent)).exists():
+    # Compared only with what this commenter could know is there: their own comments and
+    # those published. Anyone else's held comment must not be revealed by a refusal.
+    known = Q(status=Status.APPROVED, created__gte=recent)
+    if commenter:
+        known |= Q(commenter=commenter)
+    if Comment.objects.filter(known, post=post, body=body).exists():
         raise Refused(
             _("This exact comment has already been posted here."), status_code=400, field="body"
         )
 
 
-def _word_rules(text: str) -> tuple[list[str], list[str]]:
-    """The held and the banned phrases that occur in the text, as whole words."""
-    held, banned = [], []
-    lowered = text.lower()
-    for phrase, action in WordRule.objects.values_list("phrase", "action"):
-        if re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", lowered):
-            (banned if action == WordRule.Action.BAN else held).append(phrase)
-    return held, banned
+def _word_rules(texts: list[str]) -> tuple[list[str], list[str]]:
+    """The held and the banned phrases that occur in any of the texts (see matching.find)."""
+    actions = dict(WordRule.objects.values_list("phrase", "action"))
+    if not actions:
+        return [], []
+    found = {match.phrase for text in texts for match in matching.find(text, actions)}
+    banned = [phrase for phrase in found if actions[phrase] == WordRule.Action.BAN]
+    held = [phrase for phrase in found if actions[phrase] != WordRule.Action.BAN]
+    return sorted(held), sorted(banned)
 
 
 def _mostly_rejected(commenter: str, policy: ModerationPolicy) -> bool:

@@ -80,8 +80,8 @@ def test_a_held_word_holds_the_comment_and_a_banned_word_marks_it_spam(a_post, c
 
 
 def test_more_links_than_allowed_holds_the_comment(a_post, client, policy):
-    two = "See http://a.example and https://b.example"
-    three = two + " and www.c.example"
+    two = "See http://a.example.org and https://b.example.org"
+    three = two + " and www.c.example.org"
 
     post_comment(client, a_post, two, address="10.0.0.1")
     post_comment(client, a_post, three, address="10.0.0.2")
