@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blogarchive.models import Post
 from blogarchive.parsing import LONDON
+from forum import markup
 from forum.models import Comment
 
 POSTS_IN_FEED = 20
@@ -23,12 +24,30 @@ PARAGRAPHS_IN_SUMMARY = 2
 
 
 class AtomWithContent(Atom1Feed):
-    """Atom with an entry's full HTML as <content>: Django's own Atom feed writes only <summary>."""
+    """Atom with an entry's full HTML as <content>: Django's own Atom feed writes only <summary>.
+
+    Every text is stripped of what XML cannot carry, whatever is stored: Django refuses some
+    control characters with an exception (a 500) and writes others into ill-formed XML.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**_carriable(kwargs))
+
+    def add_item(self, **kwargs):
+        super().add_item(**_carriable(kwargs))
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def _carriable(fields: dict) -> dict:
+    """The fields with each text made safe for XML."""
+    return {
+        name: markup.xml_safe(value) if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
 
 
 def blog_midnight(day) -> datetime:
@@ -94,7 +113,8 @@ class LatestComments(SiteFeed):
         return comment.get_absolute_url()
 
     def item_author_name(self, comment: Comment) -> str:
-        return comment.display_name
+        # Names are stored on one line; one stored before that rule may not be.
+        return markup.one_line(comment.display_name)
 
     def item_pubdate(self, comment: Comment) -> datetime:
         # Comments imported from Blogger's pages often lost their time: their post's day stands in.
