@@ -79,8 +79,9 @@ def normalise(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """A name as it is stored: normalised, on one line, its runs of spaces made one."""
-    return " ".join(normalise(text).split())
+    """A name as it is stored: on one line, its runs of spaces made one, without controls."""
+    # Split first, so that a line break that is also a control (VT, NEL) still parts words.
+    return " ".join(normalise(" ".join(text.split())).split())
 
 
 def xml_safe(text: str) -> str:
