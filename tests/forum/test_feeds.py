@@ -1,16 +1,19 @@
 """The Atom feeds: latest posts, latest comments, and each post's comments."""
 
 import datetime
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from blogarchive.models import Post
 from forum.models import Comment
 from tests.factories import make_comment, make_post
 
 Status = Comment.Status
+ATOM = "{http://www.w3.org/2005/Atom}"
 NOT_PUBLIC = [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED]
 
 
@@ -202,3 +205,55 @@ def test_the_post_page_links_its_comment_feed_for_readers_to_see(a_published_com
     html = client.get(post.get_absolute_url()).content.decode()
 
     assert f'<a type="application/atom+xml" href="{feed}">' in html
+
+
+FEED_URLS = ["forum:posts_feed", "forum:comments_feed", "forum:post_comments_feed"]
+HOSTILE_NAMES = ["Eve\x07\nApprove: x", "\x0b\x1b", "Bob\ufffe\uffff", "\u202eevE"]
+HOSTILE_BODY = "Ill\x01 formed\ufffe \uffff\x0c\x1f text \x7f\x9b <b>bold</b>"
+
+
+def strictly_parsed(client, url_name: str, post) -> ElementTree.Element:
+    """The feed parsed by a strict XML parser (expat), after feedparser found no fault."""
+    url = post_feed_url(post) if url_name == "forum:post_comments_feed" else reverse(url_name)
+    response = client.get(url)
+    read_feed(client, url)
+    return ElementTree.fromstring(response.content)
+
+
+def entry_authors(root: ElementTree.Element) -> list[str]:
+    return [name.text or "" for name in root.iterfind(f"{ATOM}entry/{ATOM}author/{ATOM}name")]
+
+
+@pytest.mark.parametrize("url_name", FEED_URLS)
+def test_every_feed_stays_well_formed_after_readers_post_hostile_names_and_bodies(
+    a_post, client, moderation_off, url_name
+):
+    for number, name in enumerate(HOSTILE_NAMES):
+        data = {"author_name": name, "body": f"{number}: {HOSTILE_BODY}"}
+        client.post(a_post.get_absolute_url(), data, REMOTE_ADDR=f"10.50.0.{number + 1}")
+    assert Comment.objects.published().count() == len(HOSTILE_NAMES)
+
+    root = strictly_parsed(client, url_name, a_post)
+
+    if url_name != "forum:posts_feed":
+        assert sorted(entry_authors(root)) == ["Anonymous", "Bob", "Eve Approve: x", "evE"]
+
+
+@pytest.mark.parametrize("url_name", FEED_URLS)
+def test_every_feed_stays_well_formed_whatever_was_stored_before_names_were_cleaned(
+    a_post, client, url_name
+):
+    Post.objects.filter(pk=a_post.pk).update(
+        title="The\x0b Waiting\ufffe Game", paragraphs=["\x01"]
+    )
+    stored = make_comment(post=a_post)
+    Comment.objects.filter(pk=stored.pk).update(
+        author_name="Eve\x07\nBob\uffff", body_html="<p>Ill\x01 formed\ufffe</p>"
+    )
+
+    root = strictly_parsed(client, url_name, a_post)
+
+    if url_name != "forum:posts_feed":
+        assert entry_authors(root) == ["Eve Bob"]
+        content = root.find(f"{ATOM}entry/{ATOM}content")
+        assert content.text == "<p>Ill formed</p>"
