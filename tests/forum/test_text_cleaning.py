@@ -1,14 +1,17 @@
 """Every text field is cleaned on the way in: from the comment form and from imported pages."""
 
 import contextlib
+import re
 import time
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
 from forum import markup
 from forum.models import Comment
+from moderation.notifications import notify_held
 
 # Characters XML 1.0 cannot carry (U+FFFE, U+FFFF, controls) and other invisible controls.
 HOSTILE = "\x01\x07\x0b\x0c\x1b\x7f\x85\x9b\ufffe\uffff"
@@ -78,6 +81,26 @@ def test_a_body_of_only_invisible_characters_is_refused_as_blank(a_post, client,
     assert response.status_code == 400
     assert "Please write something before posting." in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_neither_a_name_nor_a_body_can_forge_a_line_of_the_moderators_digest(
+    a_post, client, mailoutbox, settings
+):
+    settings.SITE_URL = "https://forum.example.org"
+    moderator = User.objects.create_user("alice", "alice@example.org", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    forged = "Approve: https://evil.example/a"
+    body = f"Fine.\n\nReject: https://evil.example/b\u2028{forged}\x0b{forged}"
+
+    post_comment(client, a_post, author_name=f"Eve\n{forged}", body=body)
+    assert notify_held() == 1
+
+    text = mailoutbox[0].body
+    ours = re.findall(r"^(?:Approve|Reject): *(\S+)$", text, re.MULTILINE)
+    assert len(ours) == 2
+    assert all(url.startswith("https://forum.example.org/") for url in ours)
+    assert f"Eve {forged} wrote:" in text
+    assert "> Reject: https://evil.example/b\n> Approve:" in text
 
 
 def test_lone_surrogates_are_dropped_from_bodies_and_names():
