@@ -26,6 +26,7 @@ _LOOKALIKES = str.maketrans({
 })
 # fmt: on
 _MARKS = frozenset({"Mn", "Me"})
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,12 @@ def find(text: str, phrases: Iterable[str]) -> list[Found]:
     found = []
     for phrase in phrases:
         pattern = _pattern(phrase)
-        if pattern is None:
-            continue
-        for match in pattern.finditer(folded):
-            start, end = origin[match.start()], origin[match.end() - 1] + 1
-            found.append(Found(phrase, start, end))
+        match = pattern and pattern.search(folded)
+        while match:
+            start = match.start()
+            if start == 0 or not _WORD.match(folded, start - 1):
+                found.append(Found(phrase, origin[start], origin[match.end() - 1] + 1))
+            match = pattern.search(folded, start + 1)
     return sorted(found, key=lambda f: (f.start, f.end))
 
 
@@ -76,8 +78,10 @@ def _fold_char(char: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _pattern(phrase: str) -> re.Pattern | None:
-    """A phrase's words, folded, between word boundaries, with any spacing between them."""
+    """A phrase's words, folded, with any spacing between them and no letter after them."""
     words = fold(phrase)[0].split()
     if not words:
         return None
-    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
+    # The word boundary before is checked by find(): a pattern that starts with its words
+    # is searched for as a string, a hundred times faster than one that starts with a test.
+    return re.compile(r"\s+".join(map(re.escape, words)) + r"(?!\w)")
