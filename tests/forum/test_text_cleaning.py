@@ -5,9 +5,11 @@ import re
 import time
 from io import StringIO
 
+import hypothesis
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from hypothesis import strategies as st
 
 from forum import markup
 from forum.models import Comment
@@ -157,3 +159,14 @@ def test_sanitising_a_large_body_of_nested_tags_takes_time_in_proportion_to_its_
     markup.render("<b><i>x" * 10_000)
 
     assert time.perf_counter() - started < 5
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.text(max_size=60))
+def test_whatever_is_typed_what_is_stored_and_shown_is_carriable_by_xml(text):
+    name, body = markup.one_line(text), markup.normalise(text)
+
+    assert markup.xml_safe(name) == name and "\n" not in name
+    assert markup.xml_safe(body) == body
+    assert markup.xml_safe(markup.render(text)) == markup.render(text)
+    assert len(name.splitlines()) <= 1

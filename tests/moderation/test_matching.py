@@ -1,6 +1,8 @@
 """Finding held and banned phrases in text as a reader reads it."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation.matching import Found, find, fold
 
@@ -64,3 +66,23 @@ def test_folding_keeps_for_each_character_the_index_it_came_from():
 
     assert folded == "ass"
     assert list(origin) == [0, 2, 2]
+
+
+DISGUISES = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u034f", "\u0301"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["scumbag", "grayling", "chris grayling"]),
+    st.lists(st.tuples(st.integers(min_value=1, max_value=20), st.sampled_from(DISGUISES))),
+    st.lists(st.booleans(), min_size=20, max_size=20),
+)
+def test_invisible_characters_marks_and_capitals_anywhere_in_a_phrase_never_hide_it(
+    phrase, insertions, upper
+):
+    letters = [c.upper() if up else c for c, up in zip(phrase, upper, strict=False)]
+    for position, disguise in sorted(insertions, reverse=True):
+        letters.insert(min(position, len(letters) - 1), disguise)
+    text = "Well, " + "".join(letters) + "!"
+
+    assert [found.phrase for found in find(text, [phrase])] == [phrase]
