@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 from blogarchive.models import Post
 from forum import caching, selectors
@@ -29,6 +30,17 @@ class ThreadPage:
     @property
     def has_other_pages(self) -> bool:
         return self.num_pages > 1
+
+    @property
+    def heading(self) -> str:
+        """ "63 comments"; or, when only the reader's own held comments show, not "none"."""
+        if self.published_count:
+            return ngettext("%(n)d comment", "%(n)d comments", self.published_count) % {
+                "n": self.published_count
+            }
+        if self.shown_count:
+            return gettext("No published comments yet")
+        return gettext("No comments yet")
 
     @property
     def page_numbers(self) -> range:
