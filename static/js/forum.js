@@ -154,7 +154,8 @@ function addCollapseButtons(thread) {
       next = next.nextElementSibling;
     }
     if (!replies.length) return;
-    var actions = top.querySelector(".comment-actions") || top;
+    var actions = top.querySelector(".comment-actions");
+    if (!actions) return; // a placeholder: its replies stay in view
     var button = document.createElement("button");
     button.type = "button";
     button.className = "link-button collapse-toggle";
