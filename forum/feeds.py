@@ -4,8 +4,6 @@ post's comments. Only published comments ever appear in them."""
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField
-from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from blogarchive.models import Post
 from blogarchive.parsing import LONDON
 from forum import markup
+from forum.identity import pseudonym
 from forum.models import Comment
 
 POSTS_IN_FEED = 20
@@ -100,7 +99,12 @@ class LatestComments(SiteFeed):
         return published_comments(Comment.objects.all())
 
     def item_title(self, comment: Comment) -> str:
-        return gettext("Comment on %(title)s") % {"title": comment.post.title}
+        """Who wrote on which post ("Anonymous ·3f2a on Re-nationalisation?"), as the page
+        names them: fifty entries all titled "Comment on …" tell a feed reader nothing."""
+        return gettext("%(name)s on %(title)s") % {
+            "name": author_label(comment),
+            "title": comment.post.title,
+        }
 
     def item_description(self, comment: Comment) -> None:
         return None
@@ -113,12 +117,10 @@ class LatestComments(SiteFeed):
         return comment.get_absolute_url()
 
     def item_author_name(self, comment: Comment) -> str:
-        # Names are stored on one line; one stored before that rule may not be.
-        return markup.one_line(comment.display_name)
+        return author_label(comment)
 
     def item_pubdate(self, comment: Comment) -> datetime:
-        # Comments imported from Blogger's pages often lost their time: their post's day stands in.
-        return comment.created or blog_midnight(comment.post.published)
+        return comment.created
 
     item_updateddate = item_pubdate
 
@@ -143,13 +145,30 @@ class PostComments(LatestComments):
         return published_comments(post.comments.all())
 
 
+def author_label(comment: Comment) -> str:
+    """The name a comment shows on the page: the one given, or Anonymous with its thread tag.
+    Names are stored on one line; one stored before that rule may not be."""
+    if comment.author_name or not comment.commenter:
+        return markup.one_line(comment.display_name)
+    return f"{comment.display_name} ·{pseudonym(comment.commenter, comment.post_id)}"
+
+
 def published_comments(comments):
     """The newest published comments, each with its post, in one query."""
-    # An imported comment without a time sorts on its post's day, as it is dated in the feed.
-    written = Coalesce("created", Cast("post__published", DateTimeField()))
+    # Comments imported from captured pages often lost their time: with no time to date them
+    # by, they are not news, and a feed entry cannot be dated honestly. The page keeps them.
     return (
         comments.published()
+        .filter(created__isnull=False)
         .select_related("post")
-        .only("author_name", "body_html", "created", "post__title", "post__slug", "post__published")
-        .order_by(written.desc(), "-id")[:COMMENTS_IN_FEED]
+        .only(
+            "author_name",
+            "commenter",
+            "body_html",
+            "created",
+            "post__title",
+            "post__slug",
+            "post__published",
+        )
+        .order_by("-created", "-id")[:COMMENTS_IN_FEED]
     )

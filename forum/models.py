@@ -127,6 +127,21 @@ class Comment(MPTTModel):
         return min(self.level, MAX_INDENT)
 
     @property
+    def outcome_for_author(self) -> str:
+        """One sentence telling the author what became of a comment that was not published."""
+        if not self.public_reason:
+            return str(_("Not published: a moderator removed your comment."))
+        reason = self.public_reason.strip()
+        # The reason is quoted as the moderator wrote it; a full stop after one that already
+        # ends a sentence would read "…done.”."
+        stop = "" if reason[-1:] in ".!?…" else "."
+        return (
+            str(_("Not published: a moderator removed your comment, saying: “%(reason)s”"))
+            % {"reason": reason}
+            + stop
+        )
+
+    @property
     def placeholder(self) -> str:
         """What stands in for a comment that is no longer shown but still has replies."""
         if self.status == self.Status.PENDING:

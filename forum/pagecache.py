@@ -231,9 +231,9 @@ def build_stamp() -> str:
 
 
 def _post_saved(sender, instance, created, **kwargs) -> None:
-    # A new post has no stored page yet; an edited one may have moved to another address.
-    if not created:
-        site_changed()
+    # An edited post may have moved to another address; a new one is the previous or next
+    # post that the pages of its neighbours link to.
+    site_changed()
 
 
 def _site_wide(sender, **kwargs) -> None:

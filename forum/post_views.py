@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import ownership, pagecache, services, threads
+from forum import ownership, pagecache, selectors, services, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
-from forum.rendering import Viewer
+from forum.rendering import Notice, Viewer
 from moderation import screening
 from moderation.screening import Refused
 
@@ -43,7 +43,8 @@ def post_detail(request, year: int, month: int, slug: str):
         pagecache.claim_generations(generations)
     post = _get_post(year, month, slug)
     policy = screening.current_policy()
-    digest = _page_digest(request, post, policy) if shared else None
+    neighbours = selectors.neighbours(post)
+    digest = _page_digest(request, post, policy, neighbours) if shared else None
     if digest:
         not_modified = get_conditional_response(request, etag=pagecache.validator(request, digest))
         if not_modified is not None:
@@ -56,7 +57,7 @@ def post_detail(request, year: int, month: int, slug: str):
             if response is not None:
                 return response
     status = 400 if form is not None else 200
-    response = _render_post(request, post, policy, form, status=status)
+    response = _render_post(request, post, policy, form, neighbours, status=status)
     if digest and response.status_code == 200:
         pagecache.store(request, where, response, digest, generations)
         response["ETag"] = pagecache.validator(request, digest)
@@ -64,11 +65,13 @@ def post_detail(request, year: int, month: int, slug: str):
     return response
 
 
-def _page_digest(request, post: Post, policy) -> str:
+def _page_digest(request, post: Post, policy, neighbours) -> str:
     """What the page every anonymous reader shares is made of: the thread, the post, the comment
-    policy and the page asked for. Part of its validator, and kept with its stored copy."""
+    policy, the posts before and after it and the page asked for. Part of its validator, and
+    kept with its stored copy."""
     parts = [
         post.pk,
+        [(p.pk, p.title) if p else None for p in neighbours],
         post.thread_version,
         post.title,
         post.paragraphs,
@@ -104,12 +107,13 @@ def _submit(request, post: Post, form: CommentForm):
         )
     except Refused as refusal:
         if refusal.status_code == 429:
-            context = {"post": post, "message": refusal.message}
-            return render(request, "forum/slow_down.html", context, status=429)
+            return _slow_down(request, post, form, refusal)
         form.add_error(refusal.field, refusal.message)
         return None
+    # Shown next to the comment, where the page lands (see _notices).
+    about = near_comment(comment.pk)
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, _("Thank you: your comment is published."))
+        messages.success(request, _("Thank you: your comment is published."), extra_tags=about)
     else:
         # Spam gets the same thanks as a held comment: telling a robot it was caught only
         # teaches it.
@@ -119,13 +123,46 @@ def _submit(request, post: Post, form: CommentForm):
                 "Thank you: your comment is held for moderation. You can see it here, marked "
                 "as pending, until a moderator has read it."
             ),
+            extra_tags=about,
         )
     response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
     ownership.remember(request, response, comment.pk)
     return response
 
 
-def _viewer(request, post: Post, policy) -> Viewer:
+def _slow_down(request, post: Post, form: CommentForm, refusal: Refused):
+    """Too many comments too fast: say when to try again, and keep what was typed."""
+    context = {
+        "post": post,
+        "message": refusal.message,
+        "form": form,
+        "retry_after": refusal.retry_after,
+        "reply_to": form.cleaned_data.get("parent"),
+    }
+    response = render(request, "forum/slow_down.html", context, status=429)
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def near_comment(comment_id: int) -> str:
+    """The tag of a message about one comment, shown beside it rather than atop the page."""
+    return f"comment-{comment_id}"
+
+
+def _notices(request) -> tuple[tuple[Notice, ...], list[Notice]]:
+    """The reader's waiting messages: those about one comment, and the rest."""
+    about, rest = [], []
+    for message in messages.get_messages(request):
+        tag = next((t for t in message.extra_tags.split() if t.startswith("comment-")), "")
+        if tag[len("comment-") :].isdigit():
+            about.append(Notice(int(tag[len("comment-") :]), str(message), message.level_tag))
+        else:
+            rest.append(Notice(None, str(message), message.level_tag))
+    return tuple(about), rest
+
+
+def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Viewer:
     own = ownership.own_ids(request)
     if own:
         # Only the reader's comments on this post make the page theirs alone.
@@ -136,31 +173,44 @@ def _viewer(request, post: Post, policy) -> Viewer:
         moderator=moderator,
         csrf_token=get_token(request) if own or moderator else "",
         comments_open=screening.accepts_comments(post, policy),
+        notices=notices,
     )
 
 
-def _render_post(request, post: Post, policy, form: CommentForm | None, *, status: int):
-    viewer = _viewer(request, post, policy)
+def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
+    notices, page_messages = _notices(request)
+    viewer = _viewer(request, post, policy, notices)
     reply_to = _reply_target(request, form, post)
     number = _page_number(request)
     if reply_to is not None:
         number = threads.page_of(post, reply_to, viewer) or number
-    page = threads.thread_page(post, number, viewer)
+    try:
+        page = threads.thread_page(post, number, viewer)
+    except threads.PageOutOfRange as missing:
+        context = {"post": post, "asked": number, "num_pages": missing.num_pages}
+        return render(request, "forum/no_such_page.html", context, status=404)
+    # A message about a comment this page does not show goes to the top after all.
+    page_messages += [n for n in notices if n.comment_id not in page.comment_ids]
     new_form, reply_form = CommentForm(post=post), None
     if reply_to is not None:
         reply_form = form or CommentForm(post=post, initial={"parent": reply_to})
     elif form is not None:
         new_form = form
     thread_html = page.html
+    moderated = policy.holds_every_comment_on(post)
     if reply_form is not None:
-        thread_html = _with_reply_form(request, post, page.html, reply_to, reply_form)
+        thread_html = _with_reply_form(request, post, page.html, reply_to, reply_form, moderated)
     context = {
         "post": post,
         "page": page,
         "thread_html": thread_html,
         "comments_open": viewer.comments_open,
+        "moderated": moderated,
         "form": new_form,
         "reply_to": reply_to,
+        "older": neighbours[0],
+        "newer": neighbours[1],
+        "page_messages": page_messages,
     }
     return render(request, "forum/post_detail.html", context, status=status)
 
@@ -184,7 +234,7 @@ def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:
     return target
 
 
-def _with_reply_form(request, post, thread_html, reply_to: int, form: CommentForm):
+def _with_reply_form(request, post, thread_html, reply_to: int, form: CommentForm, moderated):
     """Open the reply form inside the comment it answers (no JavaScript needed)."""
     anchor = thread_html.find(f'id="c{reply_to}"')
     end = thread_html.find("</article>", anchor)
@@ -196,6 +246,7 @@ def _with_reply_form(request, post, thread_html, reply_to: int, form: CommentFor
         "heading": _("Your reply"),
         "post": post,
         "reply_to": reply_to,
+        "moderated": moderated,
     }
     html = render_to_string("forum/_comment_form.html", context, request=request)
     # Both halves come from render_thread and the form from a template: all already escaped.

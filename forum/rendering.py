@@ -35,11 +35,23 @@ class Viewer:
     moderator: bool = False
     csrf_token: str = ""
     comments_open: bool = True
+    # What the reader was just told about one of the comments (posted, deleted): shown next to
+    # that comment, where the page lands, rather than at the top of a long page.
+    notices: tuple["Notice", ...] = ()
 
     @property
     def is_anonymous_reader(self) -> bool:
         """The common case, whose thread HTML is the same for everyone and may be cached."""
-        return not self.own_ids and not self.moderator
+        return not self.own_ids and not self.moderator and not self.notices
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for this reader about one comment: its id, the text and its level's tag."""
+
+    comment_id: int | None  # None: about the page as a whole
+    text: str
+    level: str = "info"
 
 
 def uk_time(moment: datetime) -> str:
@@ -68,7 +80,9 @@ class _Strings:
     anonymous: str = field(default_factory=lambda: _("Anonymous"))
     reply: str = field(default_factory=lambda: _("Reply"))
     report: str = field(default_factory=lambda: _("Report"))
-    link: str = field(default_factory=lambda: _("Link"))
+    delete: str = field(default_factory=lambda: _("Delete"))
+    in_reply_to: str = field(default_factory=lambda: _("in reply to"))
+    removed: str = field(default_factory=lambda: _("a removed comment"))
 
 
 def render_thread(
@@ -88,16 +102,46 @@ def render_thread(
         return f"#c{pk}" if pk in on_page else urls.permalink.format(pk=pk)
 
     parts = []
+    names: dict[int, str] = {}  # who each comment on the page is by, for "in reply to"
     for comment in comments:
-        if comment.status == Status.APPROVED or _sees_in_full(comment, viewer):
+        shown = comment.status == Status.APPROVED or _sees_in_full(comment, viewer)
+        names[comment.pk] = _reply_label(comment, strings) if shown else strings.removed
+        answered = _in_reply_to(comment, names, strings, href)
+        if shown:
             body = link_times(comment.body_html, times, comment, href)
-            parts.append(_full(comment, body, viewer, strings, urls))
+            parts.append(_full(comment, body, viewer, strings, urls, answered))
         else:
             parts.append(
-                f'<article class="comment d{comment.indent} is-removed" id="c{comment.pk}">'
+                f'<article class="{_classes(comment)} is-removed" id="c{comment.pk}">'
+                f"{answered}"
                 f'<p class="comment-removed">{escape(comment.placeholder)}</p></article>\n'
             )
     return mark_safe("".join(parts))  # every part is escaped above
+
+
+def _classes(comment: Comment) -> str:
+    """Its indent; past the deepest indent, a mark that the "in reply to" line must show."""
+    deeper = " past-indent" if comment.level > comment.indent else ""
+    return f"comment d{comment.indent}{deeper}"
+
+
+def _reply_label(comment: Comment, strings: _Strings) -> str:
+    """How a reply names the comment it answers: its author, told apart from other Anonymous
+    ones by their tag or, for an old comment, its number in the thread."""
+    name = _display_name(comment, strings)
+    if comment.author_name or comment.commenter or not comment.import_key:
+        return name
+    return f"{name} #{escape(comment.import_key)}"
+
+
+def _in_reply_to(comment: Comment, names: dict[int, str], strings: _Strings, href) -> str:
+    """Who a reply answers: read aloud always, shown where the indent alone cannot tell."""
+    if comment.parent_id is None or comment.parent_id not in names:
+        return ""
+    return (
+        f'<p class="in-reply-to"><a href="{href(comment.parent_id)}">'
+        f"{strings.in_reply_to} {names[comment.parent_id]}</a></p>"
+    )
 
 
 def _sees_in_full(comment: Comment, viewer: Viewer) -> bool:
@@ -115,27 +159,43 @@ def _display_name(comment: Comment, strings: _Strings) -> str:
     return strings.anonymous
 
 
-def _full(comment: Comment, body: str, viewer: Viewer, strings: _Strings, urls: "_Urls") -> str:
+def _when(comment: Comment) -> str:
+    """The permalink's text: the time posted, or for an old comment whose time was lost, its
+    number in the captured thread ("#12", "#12.3")."""
+    if comment.created:
+        return (
+            f'<time datetime="{comment.created.isoformat(timespec="seconds")}">'
+            f"{uk_time(comment.created)}</time>"
+        )
+    if comment.import_key:
+        return f"#{escape(comment.import_key)}"
+    return f"#{comment.pk}"
+
+
+def _full(comment, body: str, viewer: Viewer, strings: _Strings, urls, answered: str) -> str:
     pk = comment.pk
     name = _display_name(comment, strings)
-    when = (
-        f'<time datetime="{comment.created.isoformat(timespec="seconds")}">'
-        f"{uk_time(comment.created)}</time>"
-        if comment.created
-        else f'{strings.link}<span class="visually-hidden"> to this comment</span>'
-    )
     state = "" if comment.status == Status.APPROVED else f" is-{comment.status}"
     if pk in viewer.own_ids:
         state += " is-mine"
     return (
-        f'<article class="comment d{comment.indent}{state}" id="c{pk}" '
-        f'aria-labelledby="c{pk}-by">'
-        f'<header class="comment-head"><span class="comment-author" id="c{pk}-by">{name}</span> '
-        f'<a class="permalink" href="#c{pk}">{when}</a></header>'
-        f"{_notice(comment, viewer)}"
+        f'<article class="{_classes(comment)}{state}" id="c{pk}" aria-labelledby="c{pk}-by">'
+        f'<header class="comment-head"><span class="comment-author" id="c{pk}-by">{name}</span>'
+        f' <span class="sep" aria-hidden="true">·</span> '
+        f'<a class="permalink" href="#c{pk}">{_when(comment)}</a></header>'
+        f"{answered}{_told(comment, viewer)}{_notice(comment, viewer)}"
         f'<div class="comment-body">{body}</div>'
         f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}'
         f"</div></article>\n"
+    )
+
+
+def _told(comment: Comment, viewer: Viewer) -> str:
+    """What the reader was just told about this comment, where their page lands."""
+    return "".join(
+        f'<p class="message message-{escape(notice.level)}" role="status">{escape(notice.text)}</p>'
+        for notice in viewer.notices
+        if notice.comment_id == comment.pk
     )
 
 
@@ -150,13 +210,8 @@ def _notice(comment: Comment, viewer: Viewer) -> str:
         text = _("Held: %(reason)s") % {"reason": comment.hold_reason or _("waiting")}
     elif status == Status.REMOVED:
         text = _("You deleted this comment. Only you can see it.")
-    elif comment.public_reason:
-        text = _(
-            "Not published: a moderator removed your comment, saying: “%(reason)s”. "
-            "Only you can see it."
-        ) % {"reason": comment.public_reason}
     else:
-        text = _("Not published: a moderator removed your comment. Only you can see it.")
+        text = _("%(outcome)s Only you can see it.") % {"outcome": comment.outcome_for_author}
     return f'<p class="notice">{escape(text)}</p>'
 
 
@@ -169,7 +224,11 @@ def _actions(comment, viewer: Viewer, strings: _Strings, name: str, urls: "_Urls
             f'{strings.reply}<span class="visually-hidden"> to {name}</span></a>'
         )
     if pk in viewer.own_ids and status in (Status.APPROVED, Status.PENDING):
-        actions.append(_form(urls.delete.format(pk=pk), viewer, _("Delete"), "link-button"))
+        # A link to a page that asks first: one tap next to Reply must not delete anything.
+        actions.append(
+            f'<a class="delete-link" href="{urls.delete.format(pk=pk)}" rel="nofollow">'
+            f'{strings.delete}<span class="visually-hidden"> your comment</span></a>'
+        )
     elif status == Status.APPROVED:
         actions.append(
             f'<a class="report-link" href="{urls.report.format(pk=pk)}" rel="nofollow">'
@@ -184,11 +243,3 @@ def _actions(comment, viewer: Viewer, strings: _Strings, name: str, urls: "_Urls
             f'class="reject">{_("Reject")}</button></form>'
         )
     return " ".join(actions)
-
-
-def _form(action: str, viewer: Viewer, label: str, css: str) -> str:
-    return (
-        f'<form method="post" action="{action}" class="inline-form">'
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{viewer.csrf_token}">'
-        f'<button type="submit" class="{css}">{escape(label)}</button></form>'
-    )

@@ -25,7 +25,7 @@ def visible_thread(
         if own_ids:
             shown |= Q(pk__in=list(own_ids))
         rows = rows.filter(shown)
-    rows = list(rows.defer("body", "import_key", "updated").in_thread_order())
+    rows = list(rows.defer("body", "updated").in_thread_order())
     always = (
         {Comment.Status.APPROVED, Comment.Status.PENDING}
         if moderator
@@ -68,3 +68,13 @@ def archive_months() -> list[dict]:
         .order_by("-year", "-month")
     )
     return [{**row, "first_day": date(row["year"], row["month"], 1)} for row in rows]
+
+
+def neighbours(post: Post) -> tuple[Post | None, Post | None]:
+    """The posts published just before and just after this one (two small indexed queries)."""
+    fields = ("title", "slug", "published")
+    earlier = Q(published__lt=post.published) | Q(published=post.published, pk__lt=post.pk)
+    later = Q(published__gt=post.published) | Q(published=post.published, pk__gt=post.pk)
+    older = Post.objects.filter(earlier).order_by("-published", "-pk").only(*fields).first()
+    newer = Post.objects.filter(later).order_by("published", "pk").only(*fields).first()
+    return older, newer

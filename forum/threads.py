@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 from blogarchive.models import Post
 from forum import caching, selectors
@@ -19,10 +20,39 @@ class ThreadPage:
     published_count: int
     number: int
     num_pages: int
+    # The newest published comment of the whole thread: where "Newest" goes, and what a first
+    # visit on any page counts as already seen.
+    newest_id: int | None = None
+    # How many comments this page shows in full: the reader's own held ones count here too.
+    shown_count: int = 0
+    comment_ids: frozenset[int] = frozenset()
 
     @property
     def has_other_pages(self) -> bool:
         return self.num_pages > 1
+
+    @property
+    def heading(self) -> str:
+        """ "63 comments"; or, when only the reader's own held comments show, not "none"."""
+        if self.published_count:
+            return ngettext("%(n)d comment", "%(n)d comments", self.published_count) % {
+                "n": self.published_count
+            }
+        if self.shown_count:
+            return gettext("No published comments yet")
+        return gettext("No comments yet")
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, self.num_pages + 1)
+
+
+class PageOutOfRange(Exception):
+    """A page number past the thread's last page: said so, not quietly shown another page."""
+
+    def __init__(self, num_pages: int):
+        super().__init__(num_pages)
+        self.num_pages = num_pages
 
 
 def split_into_pages(comments: list[Comment], per_page: int) -> list[list[Comment]]:
@@ -44,16 +74,27 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
             return cached
     comments = selectors.visible_thread(post, own_ids=viewer.own_ids, moderator=viewer.moderator)
     pages = split_into_pages(comments, settings.FORUM_COMMENTS_PER_PAGE)
-    number = min(max(number, 1), len(pages))
+    if number > len(pages):
+        raise PageOutOfRange(len(pages))
+    number = max(number, 1)
+    published = [c.pk for c in comments if c.status == Comment.Status.APPROVED]
+    shown = pages[number - 1]
     page = ThreadPage(
-        html=render_thread(pages[number - 1], viewer, whole_thread=comments),
-        published_count=sum(c.status == Comment.Status.APPROVED for c in comments),
+        html=render_thread(shown, viewer, whole_thread=comments),
+        published_count=len(published),
         number=number,
         num_pages=len(pages),
+        newest_id=max(published, default=None),
+        shown_count=sum(_in_full(c, viewer) for c in shown),
+        comment_ids=frozenset(c.pk for c in shown),
     )
     if cacheable:
         caching.set_thread(post, number, page)
     return page
+
+
+def _in_full(comment: Comment, viewer: Viewer) -> bool:
+    return comment.status == Comment.Status.APPROVED or comment.pk in viewer.own_ids
 
 
 def page_of(post: Post, comment_id: int, viewer: Viewer) -> int | None:

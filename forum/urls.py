@@ -28,6 +28,7 @@ app_name = "forum"
 urlpatterns = [
     path("", views.home, name="home"),
     path("your-comments/", views.your_comments, name="your_comments"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("<yyyy:year>/", views.archive_year, name="archive_year"),
     path("<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", post_views.post_detail, name="post_detail"),

@@ -2,8 +2,9 @@ from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from forum import ownership, selectors
@@ -70,3 +71,8 @@ def your_comments(request):
         .order_by("-created", "-id")
     )
     return render(request, "forum/your_comments.html", {"comments": comments})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

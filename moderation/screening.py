@@ -30,11 +30,20 @@ class Verdict:
 class Refused(Exception):
     """The comment is not accepted at all; the message is shown to the commenter."""
 
-    def __init__(self, message: str, *, status_code: int = 400, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 400,
+        field: str | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.field = field
+        # For a 429: how many seconds until the commenter may post again.
+        self.retry_after = retry_after
 
 
 def screen(
@@ -94,8 +103,10 @@ def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
             _("You are posting too quickly. Please wait %(n)d seconds between comments.")
             % {"n": policy.min_seconds_between},
             status_code=429,
+            retry_after=policy.min_seconds_between,
         )
-    hour_key = f"rate:hour:{commenter}:{int(timezone.now().timestamp() // 3600)}"
+    now = int(timezone.now().timestamp())
+    hour_key = f"rate:hour:{commenter}:{now // 3600}"
     cache.add(hour_key, 0, timeout=3600)
     try:
         count = cache.incr(hour_key)
@@ -110,6 +121,8 @@ def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
             )
             % {"n": policy.max_per_hour},
             status_code=429,
+            # The count is kept per clock hour: it starts again when this one ends.
+            retry_after=3600 - now % 3600,
         )
 
 

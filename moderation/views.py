@@ -26,12 +26,15 @@ def _back_to(comment: Comment) -> HttpResponseRedirect:
     return HttpResponseRedirect(comment.get_absolute_url())
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_own(request, pk: int):
-    """Blogger's Delete: only the browser that posted a comment may take it down."""
+    """Blogger's Delete: only the browser that posted a comment may take it down, after a page
+    that asks whether it should (a GET changes nothing)."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
     if not ownership.owns(request, comment.pk):
         raise PermissionDenied(_("Only the author of a comment can delete it."))
+    if request.method != "POST":
+        return render(request, "moderation/confirm_delete.html", {"comment": comment})
     if services.delete_by_author(comment):
         messages.success(request, _("Your comment has been deleted."))
     return _back_to(comment)

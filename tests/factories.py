@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from blogarchive.models import Post
 from forum import markup
 from forum.models import Comment
@@ -25,7 +27,9 @@ def make_post(*, title: str | None = None, published=None, **fields) -> Post:
 def make_comment(
     *, post: Post, parent: Comment | None = None, body: str = "A comment.", **fields
 ) -> Comment:
-    """Insert a comment straight into the tree (published unless told otherwise)."""
+    """Insert a comment straight into the tree (published, and posted now, unless told
+    otherwise: only comments imported from captured pages lack a time)."""
+    fields.setdefault("created", timezone.now())
     comment = Comment(
         post=post,
         body=body,

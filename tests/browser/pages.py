@@ -1,6 +1,7 @@
 """What the browser tests share: where screenshots go, and the steps many journeys take."""
 
 import os
+import re
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,9 @@ from playwright.sync_api import Page
 from blogarchive.models import Post
 from forum.models import Comment
 
+# The comment form's button: "Publish" where comments appear at once, "Send for moderation"
+# where a moderator reads them first (tests/browser/test_phone_reading.py checks which is which).
+SEND = re.compile(r"^(Publish|Send for moderation)$")
 SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
 WAITING_GAME_2 = "The Waiting Game 2"
 MODERATOR = ("moderator", "a long passphrase from 2014")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from forum.models import Comment
 from moderation.models import ModerationPolicy
-from tests.browser.pages import MODERATOR, missing_tool, seed_post, sign_in
+from tests.browser.pages import MODERATOR, SEND, missing_tool, seed_post, sign_in
 
 pytestmark = pytest.mark.browser
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -79,12 +79,12 @@ def test_every_public_page_has_no_serious_accessibility_violations(site, open_pa
 def test_the_comment_forms_and_a_readers_held_comment_have_no_serious_violations(site, open_page):
     page = open_page("phone", bypass_csp=True)
     page.goto(site.url(seed_post().get_absolute_url()))
-    page.locator("#comment-form").get_by_role("button", name="Publish").click()
+    page.locator("#comment-form").get_by_role("button", name=SEND).click()
     expect(page.locator("#comment-form-body-error")).to_be_visible()
     assert_accessible(page)
 
     page.locator("#comment-form").get_by_label("Comment").fill("Waiting to be read.")
-    page.locator("#comment-form").get_by_role("button", name="Publish").click()
+    page.locator("#comment-form").get_by_role("button", name=SEND).click()
     expect(page.get_by_text("Thank you: your comment is held for moderation.")).to_be_visible()
     page.locator(".reply-link").first.click()
     expect(page.locator("#reply-form textarea")).to_be_focused()
@@ -101,7 +101,7 @@ def test_the_slow_down_page_has_no_serious_violations(site, open_page):
     page.goto(site.url(seed_post().get_absolute_url()))
     for body in ("First.", "Second, too soon."):
         page.locator("#comment-form").get_by_label("Comment").fill(body)
-        page.locator("#comment-form").get_by_role("button", name="Publish").click()
+        page.locator("#comment-form").get_by_role("button", name=SEND).click()
 
     expect(page.get_by_role("heading", name="Please slow down")).to_be_visible()
     assert_accessible(page)
@@ -113,7 +113,7 @@ def test_a_moderators_post_page_with_approve_and_reject_buttons_has_no_serious_v
     reader = open_page()
     reader.goto(site.url(seed_post().get_absolute_url()))
     reader.locator("#comment-form").get_by_label("Comment").fill("Held for the moderator.")
-    reader.locator("#comment-form").get_by_role("button", name="Publish").click()
+    reader.locator("#comment-form").get_by_role("button", name=SEND).click()
     page = open_page(bypass_csp=True)
     sign_in(page, site.base_url, *MODERATOR)
 
@@ -147,7 +147,7 @@ def test_the_moderation_admin_adds_no_serious_violations_to_djangos(site, open_p
     reader = open_page()
     reader.goto(site.url(seed_post().get_absolute_url()))
     reader.locator("#comment-form").get_by_label("Comment").fill("Held for the queue.")
-    reader.locator("#comment-form").get_by_role("button", name="Publish").click()
+    reader.locator("#comment-form").get_by_role("button", name=SEND).click()
     page = open_page(bypass_csp=True)
     page.goto(site.url("/admin/login/"))
     found = {"login": axe_violations(page)}

@@ -34,8 +34,8 @@ def test_comments_posted_since_the_last_visit_are_marked_new_on_the_next_one(
     expect(page.locator(".is-new")).to_have_count(1)
     expect(comment_box(page, fresh)).to_have_class(re.compile(r"\bis-new\b"))
     expect(comment_box(page, fresh).locator(".new-badge")).to_have_text("New")
-    notice = page.get_by_role("link", name="1 new comment since your last visit")
-    notice.click()
+    expect(page.locator("#new-since")).to_contain_text("1 new comment since your last visit")
+    page.get_by_role("link", name="Jump to the first new comment").click()
     expect(page).to_have_url(re.compile(rf"#c{fresh.pk}$"))
     expect(comment_box(page, fresh)).to_be_in_viewport()
 

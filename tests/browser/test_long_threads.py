@@ -9,7 +9,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from forum.models import Comment
-from tests.browser.pages import comment_box
+from tests.browser.pages import SEND, comment_box
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.browser
@@ -70,7 +70,7 @@ def test_replying_on_a_later_page_without_javascript_stays_on_that_page(
     comment_box(page, answered).get_by_role("link", name="Reply").click()
     form = comment_box(page, answered).locator("#reply-form")
     form.get_by_label("Comment").fill("Still reading, two pages in.")
-    form.get_by_role("button", name="Publish").click()
+    form.get_by_role("button", name=SEND).click()
 
     reply = Comment.objects.get(body="Still reading, two pages in.")
     assert reply.parent_id == answered.pk

@@ -8,6 +8,7 @@ from forum.models import Comment
 from moderation.models import ModerationPolicy
 from tests.browser.pages import (
     MODERATOR,
+    SEND,
     comment_box,
     left_edges,
     screenshot,
@@ -23,7 +24,7 @@ def leave_a_comment(page: Page, name: str, body: str) -> None:
     form = page.locator("#comment-form")
     form.get_by_label("Name").fill(name)
     form.get_by_label("Comment").fill(body)
-    form.get_by_role("button", name="Publish").click()
+    form.get_by_role("button", name=SEND).click()
 
 
 def run_action(page: Page, comment: Comment, action: str, *, public_reason: str = "") -> None:

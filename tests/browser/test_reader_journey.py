@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from blogarchive.models import Post
 from forum.models import Comment
 from tests.browser.pages import (
+    SEND,
     WAITING_GAME_2,
     comment_box,
     left_edges,
@@ -80,7 +81,7 @@ def reply_to(page: Page, comment: Comment, body: str, *, javascript: bool) -> Co
         expect(box.locator(":scope > .comment-actions")).to_be_in_viewport()
     form.get_by_label("Name").fill("Probation Officer")
     form.get_by_label("Comment").fill(body)
-    form.get_by_role("button", name="Publish").click()
+    form.get_by_role("button", name=SEND).click()
     expect(page.get_by_text("Thank you: your comment is published.")).to_be_visible()
     return Comment.objects.get(body=body)
 

@@ -90,7 +90,7 @@ def test_the_comments_feed_shows_published_comments_with_their_permalinks(
     assert feed.feed.title == "On Probation: comments"
     assert len(feed.entries) == 1
     entry = feed.entries[0]
-    assert entry.title == "Comment on The Waiting Game 2"
+    assert entry.title == "Netnipper on The Waiting Game 2"
     assert entry.link == f"http://testserver/comments/{comment.pk}/"
     assert entry.id == entry.link
     assert entry.author == "Netnipper"
@@ -142,13 +142,27 @@ def test_a_posts_feed_holds_only_its_own_comments_newest_first(a_post, client):
     ]
 
 
-def test_an_imported_comment_without_a_time_is_dated_on_its_posts_day(a_post, client):
+def test_an_imported_comment_without_a_time_stays_out_of_the_feeds_but_not_the_page(a_post, client):
     make_comment(post=a_post, body="From Blogger", created=None)
+    dated = make_comment(post=a_post, body="Posted here")
+
+    for url in (post_feed_url(a_post), reverse("forum:comments_feed")):
+        entries = read_feed(client, url).entries
+        assert [entry.id for entry in entries] == [f"http://testserver/comments/{dated.pk}/"]
+        assert "T00:00:00" not in entries[0].updated
+    assert "From Blogger" in client.get(a_post.get_absolute_url()).content.decode()
+
+
+def test_an_anonymous_comment_is_titled_with_its_thread_tag_as_on_the_page(a_post, client):
+    comment = make_comment(post=a_post, body="Tagged", commenter="c" * 32)
 
     entry = read_feed(client, post_feed_url(a_post)).entries[0]
+    page = client.get(a_post.get_absolute_url()).content.decode()
 
-    assert entry.updated == "2014-10-28T00:00:00+00:00"
-    assert entry.author == "Anonymous"
+    tag = entry.title.removesuffix(" on The Waiting Game 2")
+    assert tag.startswith("Anonymous ·")
+    assert f'id="c{comment.pk}-by">{tag}<' in page
+    assert entry.author == tag
 
 
 def test_each_feed_has_its_own_id_and_says_where_it_lives(a_published_comment, client):
@@ -236,7 +250,10 @@ def test_every_feed_stays_well_formed_after_readers_post_hostile_names_and_bodie
     root = strictly_parsed(client, url_name, a_post)
 
     if url_name != "forum:posts_feed":
-        assert sorted(entry_authors(root)) == ["Anonymous", "Bob", "Eve Approve: x", "evE"]
+        authors = sorted(entry_authors(root))
+        # The name that cleaned away to nothing is Anonymous, with its thread tag as on the page.
+        assert authors[0].startswith("Anonymous ·")
+        assert authors[1:] == ["Bob", "Eve Approve: x", "evE"]
 
 
 @pytest.mark.parametrize("url_name", FEED_URLS)

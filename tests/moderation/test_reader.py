@@ -112,8 +112,16 @@ def test_nobody_else_may_delete_a_comment(a_published_comment, client):
     assert a_published_comment.status == Status.APPROVED
 
 
-def test_delete_is_not_a_get(a_published_comment, client):
-    assert client.get(f"/comments/{a_published_comment.pk}/delete/").status_code == 405
+def test_delete_asks_first_and_a_get_deletes_nothing(a_post, client, moderation_off):
+    client.post(a_post.get_absolute_url(), {"body": "Second thoughts coming."})
+    mine = Comment.objects.get(body="Second thoughts coming.")
+
+    asked = client.get(f"/comments/{mine.pk}/delete/")
+
+    assert asked.status_code == 200
+    assert "Delete your comment?" in asked.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == Status.APPROVED
 
 
 def test_reports_from_three_readers_hide_a_comment_until_a_moderator_decides(

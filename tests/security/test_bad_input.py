@@ -164,14 +164,22 @@ def test_a_method_the_post_page_does_not_take_is_refused(a_thread, a_post, clien
     assert stored() == before
 
 
-@pytest.mark.parametrize("action", ["delete", "moderate"])
-def test_actions_that_change_a_comment_refuse_get(a_thread, client, action):
+def test_moderating_refuses_get(a_thread, client):
     before = stored()
 
-    response = client.get(reverse(f"moderation:{action}", args=[a_thread[Status.APPROVED].pk]))
+    response = client.get(reverse("moderation:moderate", args=[a_thread[Status.APPROVED].pk]))
 
     assert response.status_code == 405
     assert "does not accept GET" in page_of(response)
+    assert stored() == before
+
+
+def test_a_get_of_delete_changes_nothing(a_thread, client):
+    before = stored()
+
+    response = client.get(reverse("moderation:delete", args=[a_thread[Status.APPROVED].pk]))
+
+    assert response.status_code == 403  # not the author: and for the author, it only asks
     assert stored() == before
 
 
@@ -297,11 +305,17 @@ def test_a_broken_moderation_link_is_refused_with_a_reason(a_thread, client, tok
     assert Comment.objects.get(pk=a_thread[Status.PENDING].pk).status == Status.PENDING
 
 
-@pytest.mark.parametrize(
-    "query", ["?page=abc", "?page=-5", "?page=99999999999999999999", "?reply=x"]
-)
+@pytest.mark.parametrize("query", ["?page=abc", "?page=-5", "?reply=x"])
 def test_a_strange_query_on_the_post_page_still_shows_the_page(a_thread, a_post, client, query):
     response = client.get(a_post.get_absolute_url() + query)
 
     assert response.status_code == 200
     assert "Published." in page_of(response)
+
+
+def test_a_page_past_the_last_says_there_is_no_such_page(a_thread, a_post, client):
+    response = client.get(a_post.get_absolute_url() + "?page=99999999999999999999")
+
+    assert response.status_code == 404
+    assert "No page 99999999999999999999 of comments" in page_of(response)
+    assert "fill 1 page." in page_of(response)
