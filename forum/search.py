@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from blogarchive.models import Post
-from forum import markup
+from forum import markup, sqlite_fulltext
 from forum.models import Comment
 
 MAX_QUERY_LENGTH = 200
@@ -251,13 +251,7 @@ def _sqlite_full_text(query: str) -> Results:
         # bm25 is lower for a better match; a word of the title weighs as ten of the body.
         .order_by(RawSQL("bm25(forum_post_fts, 10.0, 1.0)", []), "-published", "-id")
     )
-    comments = (
-        _published_comments()
-        .filter(fulltext__body__match=terms)
-        .annotate(excerpt=RawSQL("snippet(forum_comment_fts, 0, %s, %s, '…', 45)", marks))
-        .defer("body")
-        .order_by(RawSQL("bm25(forum_comment_fts)", []), F("created").desc(nulls_last=True), "-id")
-    )
+    comments = sqlite_fulltext.RankedComments(terms, (START, STOP))
     return Results(posts, comments, _ranked_hits)
 
 

@@ -14,7 +14,11 @@ table by building a new one and dropping the old: `ensure()` runs after every mi
 AppConfig) and puts back whatever is missing, rebuilding the indexes if it had to.
 """
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import RawSQL
+
+from forum.models import Comment
 
 TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
 POST_TEXT = "(SELECT group_concat(value, ' ') FROM json_each({row}.paragraphs))"
@@ -92,3 +96,59 @@ def _tables_exist(connection: BaseDatabaseWrapper) -> bool:
     """Whether the tables the indexes follow are there (they are once forum is migrated)."""
     names = set(connection.introspection.table_names())
     return {"forum_comment", "blogarchive_post"} <= names
+
+
+class RankedComments:
+    """The published comments matching an FTS5 query, best first, as forum.search.Results
+    counts and slices them.
+
+    Three statements a page, each driven from the index: the ids of the page's comments by
+    bm25; their snippets; the comments with their posts. One statement joining forum_comment
+    row by row to every match would read each matching comment's row (tens of thousands for a
+    common word), and SQLite computes a snippet for every row it sorts, not just the page's.
+    """
+
+    def __init__(self, terms: str, marks: tuple[str, str]):
+        self.terms, self.marks = terms, marks
+
+    def _matching_ids(self) -> RawSQL:
+        return RawSQL(
+            "SELECT rowid FROM forum_comment_fts WHERE forum_comment_fts MATCH %s", [self.terms]
+        )
+
+    def count(self) -> int:
+        return Comment.objects.published().filter(pk__in=self._matching_ids()).count()
+
+    def __getitem__(self, window: slice) -> list[Comment]:
+        ids = self._ranked_ids(window.start or 0, window.stop - (window.start or 0))
+        snippets = self._snippets(ids)
+        comments = (
+            Comment.objects.select_related("post")
+            .only("author_name", "created", "post__title", "post__slug", "post__published")
+            .in_bulk(ids)
+        )
+        for pk, comment in comments.items():
+            comment.excerpt = snippets.get(pk, "")
+        return [comments[pk] for pk in ids if pk in comments]
+
+    def _ranked_ids(self, offset: int, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM forum_comment_fts WHERE forum_comment_fts MATCH %s"
+                " AND rowid IN (SELECT id FROM forum_comment WHERE status = %s)"
+                " ORDER BY bm25(forum_comment_fts), rowid DESC LIMIT %s OFFSET %s",
+                [self.terms, Comment.Status.APPROVED, limit, offset],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def _snippets(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(forum_comment_fts, 0, %s, %s, '…', 45)"
+                " FROM forum_comment_fts WHERE forum_comment_fts MATCH %s"
+                f" AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [*self.marks, self.terms, *ids],
+            )
+            return dict(cursor.fetchall())

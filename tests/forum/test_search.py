@@ -158,7 +158,9 @@ def test_the_number_of_queries_does_not_grow_with_the_results(a_post, client):
 
     assert len(hits(html)) == 20
     assert "11 posts and 31 comments" in html
-    assert len(many) == len(few) <= 4
+    # Counts of posts and of comments, a page of posts, and a page of comments: one statement
+    # on PostgreSQL, three on SQLite (forum.sqlite_fulltext.RankedComments says why).
+    assert len(many) == len(few) <= (4 if ON_POSTGRESQL else 6)
 
 
 def test_an_empty_search_shows_the_form_and_a_hint(db, client):
