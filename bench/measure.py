@@ -1,4 +1,5 @@
-"""The forum's figures measured in-process: post pages, posting replies, the moderation queue.
+"""The forum's figures measured in-process: post pages, posting replies, the moderation queue,
+search.
 
 python -m bench.measure MANIFEST SIZES_JSON OUT_JSON CEILING_BODY
     (Django's settings from the environment; CEILING_BODY receives the smallest page's bytes)
@@ -22,6 +23,7 @@ def main(manifest: dict, sizes: Sizes, out: Path, ceiling_body: Path) -> None:
         "pages": {n: _page(page["url"], sizes) for n, page in manifest["pages"].items()},
         "replies": _replies(manifest["replies"], sizes),
         "queue": _queue(manifest["moderator"], sizes),
+        "search": _search(sizes),
     }
     smallest = min(manifest["pages"].values(), key=lambda page: page["comments"])
     ceiling_body.write_bytes(_page_bytes(smallest["url"]))
@@ -159,6 +161,42 @@ def _queue(username: str, sizes: Sizes) -> dict:
         "slowest": queries["slowest"],
         "pending": Comment.objects.pending().count(),
         "rows_shown": content.count(b'name="_selected_action"'),
+    }
+
+
+# A word in about half the comments, two words, and a phrase with a word left out: the
+# synthetic comments draw on a small vocabulary, so each finds tens of thousands of comments,
+# which the database must rank before it can show the best twenty.
+SEARCHES = ("caseload", "Grayling privatisation", '"probation officer" -strike')
+
+
+def _search(sizes: Sizes) -> dict:
+    """The search page, first page of results, for a few queries over every comment."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from bench import inprocess
+    from forum import search
+    from forum.models import Comment
+
+    browser = inprocess.client()
+    measured = {}
+    for query in SEARCHES:
+
+        def get(query=query):
+            return inprocess.get_ok(browser, f"{reverse('forum:search')}?{urlencode({'q': query})}")
+
+        get()
+        measured[query] = {
+            "server": inprocess.timed(get, sizes.queue_runs),
+            "queries": inprocess.queries(get)["count"],
+            "found": search.search(query).counts,
+        }
+    return {
+        "comments": Comment.objects.count(),
+        "published": Comment.objects.published().count(),
+        "queries": measured,
     }
 
 

@@ -80,7 +80,7 @@ def setup(results: dict) -> list[str]:
 def database(vendor: str, figures: dict, sizes: dict) -> list[str]:
     lines = [f"## {vendor}", "", *_contention(figures), "", *_pages(figures), ""]
     lines += [*_breakdown(figures), "", *_replies(figures), "", *_queue(figures), ""]
-    return lines + _imports(figures)
+    return lines + _search(figures) + [""] + _imports(figures)
 
 
 def _contention(figures: dict) -> list[str]:
@@ -185,6 +185,27 @@ def _queue(figures: dict) -> list[str]:
         "",
     ]
     return lines + [f"- {q['ms']} ms: `{q['sql'][:160]}…`" for q in queue["slowest"]]
+
+
+def _search(figures: dict) -> list[str]:
+    found = figures.get("search")
+    if not found:
+        return ["### Search", "", "Not measured in this run."]
+    lines = [
+        "### Search",
+        "",
+        f"`GET /search/?q=…`, first page of 20, over {found['comments']:,} comments "
+        f"({found['published']:,} of them published, and so searchable):",
+        "",
+        "| query | posts found | comments found | server ms (median) | SQL queries |",
+        "|---|---|---|---|---|",
+    ]
+    for query, run in found["queries"].items():
+        lines.append(
+            f"| `{query}` | {run['found']['post']:,} | {run['found']['comment']:,} | "
+            f"{_ms(run['server']['median_ms'])} | {run['queries']} |"
+        )
+    return lines
 
 
 def _imports(figures: dict) -> list[str]:

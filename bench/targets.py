@@ -21,7 +21,15 @@ class Target:
 
 
 def check(database: str, figures: dict) -> list[Target]:
-    checks = [page_queries, xtd_throughput, ceiling_share, reply_growth, queue_time, importing]
+    checks = [
+        page_queries,
+        xtd_throughput,
+        ceiling_share,
+        reply_growth,
+        queue_time,
+        search_time,
+        importing,
+    ]
     return [measure(database, figures) for measure in checks]
 
 
@@ -122,6 +130,20 @@ def reply_growth(database: str, figures: dict) -> Target:
             f"{slowest['sql'][:120]}"
         )
     return Target("Posting a reply as the post grows", database, figure, "≤ 2×", ratio <= 2, why)
+
+
+def search_time(database: str, figures: dict) -> Target:
+    found = figures.get("search")
+    if not found:
+        return Target("Search, first page", database, "not measured", "< 300 ms", None)
+    runs = found["queries"]
+    slowest = max(runs, key=lambda query: runs[query]["server"]["median_ms"])
+    median = runs[slowest]["server"]["median_ms"]
+    figure = (
+        f"slowest {median:.0f} ms (`{slowest}`, {runs[slowest]['found']['comment']:,} comments "
+        f"found) over {found['comments']:,} comments"
+    )
+    return Target("Search, first page", database, figure, "< 300 ms", median < 300)
 
 
 def queue_time(database: str, figures: dict) -> Target:

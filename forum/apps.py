@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ForumConfig(AppConfig):
@@ -9,3 +10,13 @@ class ForumConfig(AppConfig):
         from forum import pagecache
 
         pagecache.connect_signals()
+        post_migrate.connect(_keep_fulltext, sender=self, dispatch_uid="forum-sqlite-fulltext")
+
+
+def _keep_fulltext(sender, using, **kwargs) -> None:
+    """A later migration may have rebuilt a table and lost its search triggers: put them back."""
+    from django.db import connections
+
+    from forum import sqlite_fulltext
+
+    sqlite_fulltext.ensure(connections[using])

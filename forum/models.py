@@ -188,3 +188,74 @@ class CommentSearch(models.Model):
 # its own index, and a conversation's few hundred rows are ordered by lft in memory.
 TREE_INDEX = ("tree_id", "lft")
 Comment._meta.indexes = [i for i in Comment._meta.indexes if tuple(i.fields) != TREE_INDEX]
+
+
+class FullTextField(models.TextField):
+    """A column of an FTS5 table: `field__match` asks its whole table (FTS5's MATCH)."""
+
+
+@FullTextField.register_lookup
+class Match(models.Lookup):
+    """`<table> MATCH <query>`: the query is FTS5's syntax (forum.search writes it)."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        params = self.process_rhs(compiler, connection)[1]
+        return f"{compiler.quote_name_unless_alias(self.lhs.alias)} MATCH %s", params
+
+
+class _SQLiteText(models.Model):
+    """A row of an FTS5 table on SQLite: the rowid is the id of the row it indexes.
+
+    The tables and the triggers that keep them in step are forum migration 0012's SQL; Django
+    only reads them (forum.search), so these models are unmanaged, and exist on SQLite alone.
+    """
+
+    class Meta:
+        abstract = True
+        managed = False
+        required_db_vendor = "sqlite"
+
+
+class CommentText(_SQLiteText):
+    """A comment's text in the FTS5 index forum_comment_fts (its content is forum_comment)."""
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="fulltext",
+    )
+    body = FullTextField()
+
+    class Meta(_SQLiteText.Meta):
+        db_table = "forum_comment_fts"
+        verbose_name = _("comment text index")
+        verbose_name_plural = _("comment text index")
+
+    def __str__(self) -> str:
+        return str(self.comment_id)
+
+
+class PostText(_SQLiteText):
+    """A post's title and paragraphs in the FTS5 index forum_post_fts."""
+
+    post = models.OneToOneField(
+        Post,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="fulltext",
+    )
+    title = FullTextField()
+    body = FullTextField()
+
+    class Meta(_SQLiteText.Meta):
+        db_table = "forum_post_fts"
+        verbose_name = _("post text index")
+        verbose_name_plural = _("post text index")
+
+    def __str__(self) -> str:
+        return str(self.post_id)

@@ -1,18 +1,18 @@
 """Search over the posts and the published comments, and the page that shows the results.
 
-On PostgreSQL: full-text search with English stemming, a title match weighted above the body,
-ranked, and the matches marked by ts_headline, over the GIN indexes of the posts (forum migration
-0003) and of the comments' documents in their own table (forum.models.CommentSearch, 0005).
-Elsewhere (SQLite, the embedded default): every word must appear, in any case, and the matches
-are marked here. Either way an excerpt is escaped first and only then given its <mark>s.
+Full-text search with English stemming, a title match weighted above the body, ranked, and
+the matches marked by the database:
+- on PostgreSQL, ts_rank and ts_headline over the GIN indexes of the posts (forum migration 0003)
+  and of the comments' documents in their own table (forum.models.CommentSearch, 0005);
+- on SQLite, bm25, highlight and snippet over FTS5 indexes (forum.sqlite_fulltext, 0012).
+Either way an excerpt is escaped first and only then given its <mark>s.
 """
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property, partial
+from functools import cached_property
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -24,26 +24,28 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import F, Func, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.shortcuts import render
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from blogarchive.models import Post
-from forum import markup
+from forum import markup, sqlite_fulltext
 from forum.models import Comment
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
-EXCERPT_LENGTH = 240
-# Each word is one more LIKE over every row: enough for any real question, and no more.
+# Enough for any real question, and no more: each word is one more term to intersect.
 MAX_WORDS = 8
 # What ts_headline puts around a match: control characters that forum.markup.normalise keeps
 # out of comments and queries; they become <mark> only after the text around them is escaped.
 START, STOP = "\x02", "\x03"
 _SELECTED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# A reader's query as PostgreSQL's websearch syntax reads it: "a phrase", -left-out, words.
+_TERM = re.compile(r'"([^"]*)"?|(-?)(\w+(?:[\'’]\w+)*)')
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,11 @@ class Results:
         return hits
 
 
-def full_text() -> bool:
-    """Whether the database can do full-text search (the one place that asks)."""
-    return connection.vendor == "postgresql"
-
-
 def search(query: str) -> Results:
     """Posts and published comments matching the query, best or newest first."""
-    return _full_text(query) if full_text() else _every_word(query)
+    if connection.vendor == "postgresql":
+        return _full_text(query)
+    return _sqlite_full_text(query)
 
 
 def _post_hit(post: Post, title: SafeString, excerpt: SafeString) -> Hit:
@@ -216,56 +215,44 @@ def _ranked_hits(kind: str, rows) -> list[Hit]:
     return [_comment_hit(comment, _from_headline(comment.excerpt)) for comment in rows]
 
 
-# Elsewhere: every word, in any case.
+# SQLite: FTS5.
 
 
-def _every_word(query: str) -> Results:
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:MAX_WORDS]
-    if not words:
-        return Results(Post.objects.none(), Comment.objects.none(), _found_hits)
-    # SQLite keeps JSON with non-ASCII letters escaped (\u2019): look for a word as stored.
-    in_post = [Q(title__icontains=w) | Q(paragraphs__icontains=json.dumps(w)[1:-1]) for w in words]
-    in_title = sum((Case(When(title__icontains=w, then=1), default=0) for w in words), Value(0))
+def fts5_query(query: str) -> str | None:
+    """The reader's query in FTS5's syntax: every word (or "phrase") and none of the -words.
+
+    Each term is quoted, so nothing a reader types is read as an FTS5 operator. None when
+    there is no word to look for (only punctuation, or only words to leave out).
+    """
+    wanted, unwanted = [], []
+    for phrase, minus, word in _TERM.findall(query):
+        words = _WORD.findall(phrase) if phrase else [word] if word else []
+        if words:
+            (unwanted if minus else wanted).append('"' + " ".join(words) + '"')
+    wanted = list(dict.fromkeys(wanted))[:MAX_WORDS]
+    if not wanted:
+        return None
+    unwanted = list(dict.fromkeys(unwanted))[:MAX_WORDS]
+    return "(" + " AND ".join(wanted) + ")" + "".join(f" NOT {term}" for term in unwanted)
+
+
+def _sqlite_full_text(query: str) -> Results:
+    terms = fts5_query(query)
+    if terms is None:
+        return Results(Post.objects.none(), Comment.objects.none(), _ranked_hits)
+    marks = [START, STOP]
     posts = (
-        Post.objects.filter(*in_post)
-        .annotate(title_words=in_title)
-        .only("title", "slug", "published", "paragraphs")
-        .order_by("-title_words", "-published", "-id")
+        Post.objects.filter(fulltext__title__match=terms)
+        .annotate(
+            marked_title=RawSQL("highlight(forum_post_fts, 0, %s, %s)", marks),
+            excerpt=RawSQL("snippet(forum_post_fts, 1, %s, %s, ' … ', 40)", marks),
+        )
+        .only("title", "slug", "published")
+        # bm25 is lower for a better match; a word of the title weighs as ten of the body.
+        .order_by(RawSQL("bm25(forum_post_fts, 10.0, 1.0)", []), "-published", "-id")
     )
-    comments = (
-        _published_comments()
-        .filter(*[Q(body__icontains=w) for w in words])
-        .order_by(F("created").desc(nulls_last=True), "-id")
-    )
-    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.I)
-    return Results(posts, comments, partial(_found_hits, pattern=pattern))
-
-
-def _found_hits(kind: str, rows, *, pattern: re.Pattern | None = None) -> list[Hit]:
-    if kind == "post":
-        return [
-            _post_hit(post, _highlight(post.title, pattern), _excerpt(post.paragraphs, pattern))
-            for post in rows
-        ]
-    return [_comment_hit(comment, _excerpt([comment.body], pattern)) for comment in rows]
-
-
-def _highlight(text: str, pattern: re.Pattern) -> SafeString:
-    return _marked(text, [match.span() for match in pattern.finditer(text)])
-
-
-def _excerpt(paragraphs: list[str], pattern: re.Pattern) -> SafeString:
-    """About EXCERPT_LENGTH characters around the first match, cut between words."""
-    text = " ".join(" ".join(paragraphs).split())
-    first = pattern.search(text)
-    start = max((first.start() if first else 0) - EXCERPT_LENGTH // 3, 0)
-    if start:
-        start = text.find(" ", start, first.start()) + 1 or start
-    end = start + EXCERPT_LENGTH
-    if end < len(text):
-        end = text.rfind(" ", start, end) if " " in text[start:end] else end
-    before, after = ("… " if start else ""), (" …" if end < len(text) else "")
-    return format_html("{}{}{}", before, _highlight(text[start:end], pattern), after)
+    comments = sqlite_fulltext.RankedComments(terms, (START, STOP))
+    return Results(posts, comments, _ranked_hits)
 
 
 # The page.
@@ -281,12 +268,7 @@ def _read_query(raw: str) -> tuple[str, bool]:
 def search_page(request):
     """The search form and, for a query, a page of matching posts and comments."""
     query, shortened = _read_query(request.GET.get("q", ""))
-    context = {
-        "query": query,
-        "shortened": shortened,
-        "max_length": MAX_QUERY_LENGTH,
-        "full_text": full_text(),
-    }
+    context = {"query": query, "shortened": shortened, "max_length": MAX_QUERY_LENGTH}
     if query:
         results = search(query)
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -19,9 +19,6 @@ from tests.factories import make_comment, make_post
 Status = Comment.Status
 ON_POSTGRESQL = connection.vendor == "postgresql"
 needs_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="full-text search is PostgreSQL's")
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the plain search runs where full-text search does not"
-)
 
 
 def search_page(client, query, **params) -> str:
@@ -161,7 +158,9 @@ def test_the_number_of_queries_does_not_grow_with_the_results(a_post, client):
 
     assert len(hits(html)) == 20
     assert "11 posts and 31 comments" in html
-    assert len(many) == len(few) <= 4
+    # Counts of posts and of comments, a page of posts, and a page of comments: one statement
+    # on PostgreSQL, three on SQLite (forum.sqlite_fulltext.RankedComments says why).
+    assert len(many) == len(few) <= (4 if ON_POSTGRESQL else 6)
 
 
 def test_an_empty_search_shows_the_form_and_a_hint(db, client):
@@ -216,8 +215,7 @@ def test_search_is_only_read(db, client):
     assert client.post(reverse("forum:search"), {"q": "burn"}).status_code == 405
 
 
-@sqlite_only
-def test_on_sqlite_every_word_must_appear_in_any_case(a_post, client):
+def test_every_word_must_appear_in_any_case(a_post, client):
     both = make_comment(post=a_post, body="Burn-out and caseloads")
     make_comment(post=a_post, body="Burn-out only")
 
@@ -225,13 +223,11 @@ def test_on_sqlite_every_word_must_appear_in_any_case(a_post, client):
 
     assert hits(html) == [f"/comments/{both.pk}/"]
     assert "<mark>Burn</mark>-out and <mark>caseloads</mark>" in html
-    assert "for every word you give" in html
+    assert 'Put a phrase in "quotes"' in html
 
 
-@pytest.mark.postgres
-@needs_postgresql
 @pytest.mark.parametrize("query", ["officers", "officer"])
-def test_on_postgresql_a_word_is_found_in_its_other_forms(a_post, client, query):
+def test_a_word_is_found_in_its_other_forms(a_post, client, query):
     comment = make_comment(post=a_post, body="Probation officers met the minister.")
 
     html = search_page(client, query)
@@ -240,9 +236,7 @@ def test_on_postgresql_a_word_is_found_in_its_other_forms(a_post, client, query)
     assert "<mark>officers</mark>" in html
 
 
-@pytest.mark.postgres
-@needs_postgresql
-def test_on_postgresql_a_phrase_and_a_left_out_word_are_understood(a_post, client):
+def test_a_phrase_and_a_left_out_word_are_understood(a_post, client):
     phrase = make_comment(post=a_post, body="The white smoke rose.")
     make_comment(post=a_post, body="White walls and black smoke.")
     make_comment(post=a_post, body="White smoke from the prison.")
