@@ -40,7 +40,6 @@ def post_detail(request, year: int, month: int, slug: str):
         entry, generations = pagecache.lookup(request, where)
         if entry is not None:
             return pagecache.respond(request, entry)
-        pagecache.claim_generations(generations)
     post = _get_post(year, month, slug)
     policy = screening.current_policy()
     digest = _page_digest(request, post, policy) if shared else None
@@ -90,6 +89,10 @@ def comment_permalink(request, pk: int):
     return HttpResponseRedirect(f"{comment.post.get_absolute_url()}{query}#c{comment.pk}")
 
 
+# Refusals that are not about the form itself get a page of their own.
+_REFUSAL_PAGES = {429: "forum/slow_down.html", 503: "forum/posting_paused.html"}
+
+
 def _submit(request, post: Post, form: CommentForm):
     """Store a valid form's comment and redirect to it; None (form errors set) if refused."""
     data = form.cleaned_data
@@ -103,9 +106,10 @@ def _submit(request, post: Post, form: CommentForm):
             honeypot=data["website"],
         )
     except Refused as refusal:
-        if refusal.status_code == 429:
-            context = {"post": post, "message": refusal.message}
-            return render(request, "forum/slow_down.html", context, status=429)
+        if refusal.status_code in _REFUSAL_PAGES:
+            context = {"post": post, "message": refusal.message, "body": data["body"]}
+            template = _REFUSAL_PAGES[refusal.status_code]
+            return render(request, template, context, status=refusal.status_code)
         form.add_error(refusal.field, refusal.message)
         return None
     if comment.status == Comment.Status.APPROVED:
