@@ -47,6 +47,10 @@ def renew(name: str) -> None:
     _store().renew(name)
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _new_generation() -> int:
     # Random rather than +1: after a store is wiped, a name never comes back to an old value.
     return secrets.randbits(62)
@@ -76,7 +80,7 @@ class DatabaseCounters:
     """
 
     def hit(self, name: str, seconds: int) -> int:
-        now = time.time()
+        now = _now()
         with connection.cursor() as cursor:
             cursor.execute(self._HIT, [name, now + seconds, now, now])
             (value,) = cursor.fetchone()
