@@ -4,7 +4,7 @@ DATABASE_URL  sqlite:///path or postgres://user:pass@host:port/name (default: db
 SECRET_KEY    required unless DEBUG is on
 DEBUG         1/true/yes/on to enable development mode (default off)
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost only)
-CACHE_URL     db (default), redis://host:port/n, or locmem; see the README
+CACHE_URL     db (default) or redis://host:port/n: where rate limits live; see the README
 """
 
 import os
@@ -118,18 +118,27 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_from_url(url: str) -> dict:
-    """Turn CACHE_URL into a Django CACHES entry; a shared backend keeps rate limits honest."""
+def counters_from_url(url: str) -> str:
+    """Turn CACHE_URL into where forum.counters keeps its numbers: a Redis URL, or "" for the
+    database. Never a cache that evicts: rate limits and page generations must stay exact."""
     if url == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "forum_cache"}
-    if url == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return ""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(f"CACHE_URL must be db, locmem or redis://…, not {url!r}")
+        return url
+    raise ImproperlyConfigured(f"CACHE_URL must be db or redis://…, not {url!r}")
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "db"))}
+FORUM_COUNTERS_URL = counters_from_url(os.environ.get("CACHE_URL", "db"))
+# Only re-creatable HTML goes in Django's cache (rendered threads, kept pages): each process
+# keeps its own, bounded, so neither the database nor Redis grows with it, and an outage of
+# either leaves it readable. A thread is about 0.6 MB at 200 conversations a page.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "forum-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "64"))},
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

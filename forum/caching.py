@@ -3,6 +3,9 @@
 Every service that changes what readers see of a thread calls `thread_changed()` inside its
 transaction. It bumps the post's thread_version, which is part of the cache key, so a stale
 fragment is never read again (it simply expires) and no reader can put back an old one.
+
+The fragments live in each process's own bounded cache (settings.CACHES): their key is read
+from the database with the post, so they need nothing shared, and a Redis outage leaves them.
 """
 
 from django.core.cache import cache

@@ -259,3 +259,22 @@ class PostText(_SQLiteText):
 
     def __str__(self) -> str:
         return str(self.post_id)
+
+
+class Counter(models.Model):
+    """A number no cache may evict: a rate-limit window's count, or a kept page's generation.
+
+    Written only by `forum.counters`, one atomic statement at a time.
+    """
+
+    name = models.CharField(primary_key=True, max_length=200)
+    value = models.BigIntegerField()
+    # Seconds since the epoch when a window closes; none for a generation, kept until renewed.
+    expires = models.FloatField(null=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,10 +1,10 @@
 """Whole post pages, kept ready to send to the readers who all see the same thing.
 
 A reader with no session, no comments of their own and no message waiting sees what every such
-reader sees, except for the CSRF token in the comment form. For them the rendered page is kept
-in the shared cache with a marker where the token goes, and each process keeps its own copy of
-the pages it served last; serving one again is a read of two small keys from the shared cache,
-no SQL and no template: the marker becomes a token minted for this reader.
+reader sees, except for the CSRF token in the comment form. For them each process keeps the
+rendered page in its own bounded cache, with a marker where the token goes; serving one again is
+a read of two generations from `forum.counters` (Redis, or one small query), no template: the
+marker becomes a token minted for this reader.
 
 An entry is good while the generations it was built under are current: one for its post, one
 for the whole site, each read before the page's data was. A change replaces the generation at
@@ -17,13 +17,15 @@ is no longer current, which is never read (it expires). What changes:
 - the date: a post's comments can close, or come under moderation, at midnight by age alone,
   so no entry outlives the day it was built in;
 - the code and templates: the key carries a stamp of them, so a deploy starts afresh.
+
+While the generations cannot be read (Redis down) no page is kept or served from keeping: pages
+are rendered afresh. A change that could not be announced then is announced site-wide as soon
+as the counters answer again.
 """
 
 import hashlib
 import re
-import secrets
 import time as clock
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache as once
@@ -38,7 +40,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from forum import ownership
+from forum import counters, ownership
 
 SITE = "page:gen:site"
 # What the form's hidden CSRF input holds in a stored page; no token or page text contains it.
@@ -50,8 +52,8 @@ _TOKEN_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" val
 class Entry:
     parts: tuple[bytes, ...]  # the page's bytes, cut where the reader's CSRF token goes
     digest: str
-    site: str
-    post: str
+    site: int  # the generations it was built under
+    post: int
     expires: float  # time.time() at the next midnight, when it may no longer be the page
 
     @property
@@ -78,21 +80,16 @@ def place(year: int, month: int, slug: str) -> str:
 
 
 def lookup(request, where: str) -> tuple[Entry | None, dict]:
-    """The stored page if it is still good, and the generations now current.
-
-    The generations come from the shared cache on every request, as they are what another
-    process changes; the page itself from this process's own copy when it has a good one, so
-    that a hit moves a few bytes from the shared cache instead of the whole page.
-    """
-    post_key, entry_key = _post_key(where), _entry_key(request, where)
-    generations = cache.get_many([SITE, post_key])
-    generations = {SITE: generations.get(SITE), post_key: generations.get(post_key)}
-    entry = _LOCAL.get(entry_key)
+    """The kept page if it is still good, and the generations now current ({} if unknown)."""
+    post_key = _post_key(where)
+    try:
+        _announce_missed_changes()
+        generations = counters.generations([SITE, post_key])
+    except counters.Unavailable:
+        return None, {}
+    entry = cache.get(_entry_key(request, where))
     if not _current(entry, generations, post_key):
-        entry = cache.get(entry_key)
-        if not _current(entry, generations, post_key):
-            return None, generations
-        _LOCAL.put(entry_key, entry)
+        return None, generations
     return entry, generations
 
 
@@ -103,35 +100,6 @@ def _current(entry, generations: dict, post_key: str) -> bool:
         and entry.post == generations[post_key]
         and entry.expires > clock.time()
     )
-
-
-class _Recent:
-    """The pages this process served last, up to a number of bytes (least recently used out)."""
-
-    def __init__(self, capacity: int):
-        self.capacity, self.size = capacity, 0
-        self.entries: OrderedDict[str, Entry] = OrderedDict()
-
-    def get(self, key: str) -> Entry | None:
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        if key in self.entries:
-            self.size -= _size(self.entries.pop(key))
-        self.entries[key] = entry
-        self.size += _size(entry)
-        while self.size > self.capacity and self.entries:
-            self.size -= _size(self.entries.popitem(last=False)[1])
-
-
-def _size(entry: Entry) -> int:
-    return sum(map(len, entry.parts))
-
-
-_LOCAL = _Recent(capacity=32 * 1024 * 1024)
 
 
 def respond(request, entry: Entry) -> HttpResponse:
@@ -156,6 +124,8 @@ def validator(request, digest: str) -> str:
 
 def store(request, where: str, response: HttpResponse, digest: str, generations: dict) -> None:
     """Keep a freshly rendered shared page, under the generations read before its data was."""
+    if not generations:
+        return
     content = _TOKEN_INPUT.sub(rf'\g<1>{MARKER}"', response.content.decode())
     entry = Entry(
         parts=tuple(part.encode() for part in content.split(MARKER)),
@@ -164,35 +134,43 @@ def store(request, where: str, response: HttpResponse, digest: str, generations:
         post=generations[_post_key(where)],
         expires=clock.time() + (seconds := _seconds_left_today()),
     )
-    key = _entry_key(request, where)
-    cache.set(key, entry, seconds)
-    _LOCAL.put(key, entry)
-
-
-def claim_generations(generations: dict) -> dict:
-    """Make sure both generations exist before the page's data is read (see the module's notes)."""
-    for key, value in generations.items():
-        if value is None:
-            fresh = secrets.token_hex(8)
-            generations[key] = fresh if cache.add(key, fresh, None) else cache.get(key)
-    return generations
+    cache.set(_entry_key(request, where), entry, seconds)
 
 
 def post_changed(where: str) -> None:
-    """No stored page of that post is good any more, from now and again after the commit."""
+    """No kept page of that post is good any more, from now and again after the commit."""
     _replace_generation(_post_key(where))
 
 
 def site_changed() -> None:
-    """No stored page is good any more, from now and again after the commit."""
+    """No kept page is good any more, from now and again after the commit."""
     _replace_generation(SITE)
+
+
+# Changes this process could not announce while the counters were unreachable.
+_missed: set[str] = set()
 
 
 def _replace_generation(key: str) -> None:
     # Now, so that this transaction's own later reads miss; and once more after the commit,
     # for a reader who rendered the old data between now and then.
-    cache.set(key, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None))
+    _renew(key)
+    transaction.on_commit(lambda: _renew(key))
+
+
+def _renew(key: str) -> None:
+    # Called after COMMIT too: an unreachable store must not turn a stored change into an error.
+    try:
+        counters.renew(key)
+    except counters.Unavailable:
+        _missed.add(key)
+
+
+def _announce_missed_changes() -> None:
+    """Make every kept page stale once the counters answer again after a missed change."""
+    if _missed:
+        counters.renew(SITE)
+        _missed.clear()
 
 
 def _post_key(where: str) -> str:

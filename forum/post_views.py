@@ -40,7 +40,6 @@ def post_detail(request, year: int, month: int, slug: str):
         entry, generations = pagecache.lookup(request, where)
         if entry is not None:
             return pagecache.respond(request, entry)
-        pagecache.claim_generations(generations)
     post = _get_post(year, month, slug)
     policy = screening.current_policy()
     neighbours = selectors.neighbours(post)
@@ -93,6 +92,10 @@ def comment_permalink(request, pk: int):
     return HttpResponseRedirect(f"{comment.post.get_absolute_url()}{query}#c{comment.pk}")
 
 
+# Refusals that are not about the form itself get a page of their own.
+_REFUSAL_PAGES = {429: "forum/slow_down.html", 503: "forum/posting_paused.html"}
+
+
 def _submit(request, post: Post, form: CommentForm):
     """Store a valid form's comment and redirect to it; None (form errors set) if refused."""
     data = form.cleaned_data
@@ -106,8 +109,8 @@ def _submit(request, post: Post, form: CommentForm):
             honeypot=data["website"],
         )
     except Refused as refusal:
-        if refusal.status_code == 429:
-            return _slow_down(request, post, form, refusal)
+        if refusal.status_code in _REFUSAL_PAGES:
+            return _refused(request, post, form, refusal)
         form.add_error(refusal.field, refusal.message)
         return None
     # Shown next to the comment, where the page lands (see _notices).
@@ -130,8 +133,8 @@ def _submit(request, post: Post, form: CommentForm):
     return response
 
 
-def _slow_down(request, post: Post, form: CommentForm, refusal: Refused):
-    """Too many comments too fast: say when to try again, and keep what was typed."""
+def _refused(request, post: Post, form: CommentForm, refusal: Refused):
+    """Too fast, or posting paused: say when to try again, and keep what was typed."""
     context = {
         "post": post,
         "message": refusal.message,
@@ -139,7 +142,8 @@ def _slow_down(request, post: Post, form: CommentForm, refusal: Refused):
         "retry_after": refusal.retry_after,
         "reply_to": form.cleaned_data.get("parent"),
     }
-    response = render(request, "forum/slow_down.html", context, status=429)
+    template = _REFUSAL_PAGES[refusal.status_code]
+    response = render(request, template, context, status=refusal.status_code)
     if refusal.retry_after:
         response["Retry-After"] = str(refusal.retry_after)
     return response

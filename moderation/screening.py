@@ -7,13 +7,12 @@ duplicate) or returns a Verdict: published, held for a moderator with the reason
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import markup
+from forum import counters, markup
 from forum.models import Comment
 from moderation import matching
 from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
@@ -92,28 +91,19 @@ def _refuse_if_closed(post, policy: ModerationPolicy) -> None:
 
 
 def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
-    """One comment per interval and so many an hour, counted in the shared cache."""
+    """One comment per interval and so many an hour, counted where nothing evicts a count."""
     if not commenter:
         return
-    # add() only succeeds if the key is absent, atomically in every shared backend.
-    if policy.min_seconds_between and not cache.add(
-        f"rate:gap:{commenter}", 1, timeout=policy.min_seconds_between
-    ):
+    gap = policy.min_seconds_between
+    if gap and _count(f"rate:gap:{commenter}", gap) > 1:
         raise Refused(
             _("You are posting too quickly. Please wait %(n)d seconds between comments.")
-            % {"n": policy.min_seconds_between},
+            % {"n": gap},
             status_code=429,
             retry_after=policy.min_seconds_between,
         )
     now = int(timezone.now().timestamp())
-    hour_key = f"rate:hour:{commenter}:{now // 3600}"
-    cache.add(hour_key, 0, timeout=3600)
-    try:
-        count = cache.incr(hour_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(hour_key, 1, timeout=3600)
-        count = 1
-    if count > policy.max_per_hour:
+    if _count(f"rate:hour:{commenter}:{now // 3600}", 3600) > policy.max_per_hour:
         raise Refused(
             _(
                 "You have posted %(n)d comments in the last hour, the most allowed. "
@@ -124,6 +114,22 @@ def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
             # The count is kept per clock hour: it starts again when this one ends.
             retry_after=3600 - now % 3600,
         )
+
+
+def _count(name: str, seconds: int) -> int:
+    """One more in the window (one atomic increment: parallel posts never share a count)."""
+    try:
+        return counters.hit(name, seconds)
+    except counters.Unavailable:
+        # Without its counts no limit holds: pause posting rather than let a flood through.
+        raise Refused(
+            _(
+                "Posting is paused for a moment while part of the site recovers. "
+                "Your comment has not been posted: please try again in a minute."
+            ),
+            status_code=503,
+            retry_after=60,
+        ) from None
 
 
 def _refuse_if_duplicate(post, commenter: str, body: str) -> None:

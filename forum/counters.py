@@ -1,0 +1,183 @@
+"""Numbers that must be exact and must never be evicted: rate-limit windows and generations.
+
+They live in Redis when `CACHE_URL` names one, otherwise in the database's `forum_counter` table;
+never in a cache, which may drop any entry to make room (Django's database cache culls a third
+of its table, in key order, whenever it is full). Every change is one atomic operation, so
+parallel requests neither lose a count nor pass a limit together.
+
+- `hit(name, seconds)`: count one event in a window that opens with the first event and lasts
+  `seconds`; the count so far, this event included.
+- `generations(names)`: the current generation of each name, made up on first use.
+- `renew(name)`: a new generation for the name (what was kept under the old one is stale).
+
+When Redis does not answer, each call raises `Unavailable` at once for a moment rather than
+wait on it again; the outage and the recovery are logged once each per process.
+"""
+
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+# A hung Redis costs a request at most this long per call, and then nothing for RETRY_AFTER.
+TIMEOUT = 0.25
+RETRY_AFTER = 2.0
+
+
+class Unavailable(Exception):
+    """The counter store cannot be reached just now."""
+
+
+def hit(name: str, seconds: int) -> int:
+    """Count one event under `name` in its current window of `seconds`; the count, this one in."""
+    return _store().hit(name, seconds)
+
+
+def generations(names: list[str]) -> dict[str, int]:
+    """The current generation of each name (a new random one for a name never seen)."""
+    return _store().generations(names)
+
+
+def renew(name: str) -> None:
+    """Give `name` a new generation."""
+    _store().renew(name)
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _new_generation() -> int:
+    # Random rather than +1: after a store is wiped, a name never comes back to an old value.
+    return secrets.randbits(62)
+
+
+class DatabaseCounters:
+    """One row per name in `forum_counter`; each call is one statement (SQLite >= 3.35, PG)."""
+
+    _HIT = """
+        INSERT INTO forum_counter (name, value, expires) VALUES (%s, 1, %s)
+        ON CONFLICT (name) DO UPDATE SET
+            value = CASE WHEN forum_counter.expires <= %s THEN 1
+                         ELSE forum_counter.value + 1 END,
+            expires = CASE WHEN forum_counter.expires <= %s THEN excluded.expires
+                           ELSE forum_counter.expires END
+        RETURNING value
+    """
+    # The no-op update makes RETURNING give the stored value when the name exists already.
+    _CLAIM = """
+        INSERT INTO forum_counter (name, value, expires) VALUES (%s, %s, NULL)
+        ON CONFLICT (name) DO UPDATE SET value = forum_counter.value
+        RETURNING value
+    """
+    _RENEW = """
+        INSERT INTO forum_counter (name, value, expires) VALUES (%s, %s, NULL)
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value
+    """
+
+    def hit(self, name: str, seconds: int) -> int:
+        now = _now()
+        with connection.cursor() as cursor:
+            cursor.execute(self._HIT, [name, now + seconds, now, now])
+            (value,) = cursor.fetchone()
+            if value == 1:
+                # A window has just opened: a good moment to drop the windows that have closed.
+                cursor.execute("DELETE FROM forum_counter WHERE expires < %s", [now])
+        return value
+
+    def generations(self, names: list[str]) -> dict[str, int]:
+        found = self._select(names)
+        with connection.cursor() as cursor:
+            for name in set(names) - found.keys():
+                cursor.execute(self._CLAIM, [name, _new_generation()])
+                found[name] = cursor.fetchone()[0]
+        return found
+
+    def _select(self, names: list[str]) -> dict[str, int]:
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT name, value FROM forum_counter WHERE name IN ({marks})", list(names)
+            )
+            return dict(cursor.fetchall())
+
+    def renew(self, name: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(self._RENEW, [name, _new_generation()])
+
+
+class RedisCounters:
+    """One Redis key per name, under a prefix; the client fails fast when Redis does not."""
+
+    def __init__(self, url: str):
+        import redis
+
+        self._errors = (redis.RedisError, OSError)
+        self._client = redis.Redis.from_url(
+            url,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
+            retry=None,
+            retry_on_timeout=False,
+        )
+        self._down_until = 0.0
+
+    def hit(self, name: str, seconds: int) -> int:
+        def count(client):
+            # Both in one MULTI: the window opens with its expiry, and INCR keeps that expiry.
+            pipe = client.pipeline(transaction=True)
+            pipe.set(_key(name), 0, ex=seconds, nx=True)
+            pipe.incr(_key(name))
+            return pipe.execute()[1]
+
+        return self._call(count)
+
+    def generations(self, names: list[str]) -> dict[str, int]:
+        def read(client):
+            values = client.mget([_key(name) for name in names])
+            found = {n: int(v) for n, v in zip(names, values, strict=True) if v is not None}
+            for name in set(names) - found.keys():
+                pipe = client.pipeline(transaction=True)
+                pipe.set(_key(name), _new_generation(), nx=True)
+                pipe.get(_key(name))
+                found[name] = int(pipe.execute()[1])
+            return found
+
+        return self._call(read)
+
+    def renew(self, name: str) -> None:
+        self._call(lambda client: client.set(_key(name), _new_generation()))
+
+    def _call(self, operation):
+        if time.monotonic() < self._down_until:
+            raise Unavailable
+        try:
+            result = operation(self._client)
+        except self._errors as error:
+            if not self._down_until:
+                logger.error("Redis (counters) is not answering, posting is paused: %s", error)
+            self._down_until = time.monotonic() + RETRY_AFTER
+            raise Unavailable from error
+        if self._down_until:
+            logger.warning("Redis (counters) answers again, posting resumes")
+            self._down_until = 0.0
+        return result
+
+
+def _key(name: str) -> str:
+    return f"forum:{name}"
+
+
+_STORES: dict[str, object] = {}
+
+
+def _store():
+    # One store per process and setting: Redis keeps its client's connection pool open.
+    url = settings.FORUM_COUNTERS_URL
+    if url not in _STORES:
+        _STORES[url] = RedisCounters(url) if url else DatabaseCounters()
+    return _STORES[url]
