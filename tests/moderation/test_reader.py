@@ -120,13 +120,14 @@ def test_reports_from_three_readers_hide_a_comment_until_a_moderator_decides(
     a_published_comment, client
 ):
     url = f"/comments/{a_published_comment.pk}/report/"
-    client.post(url, REMOTE_ADDR="10.0.0.1")
-    client.post(url, REMOTE_ADDR="10.0.0.1")  # the same reader twice counts once
-    client.post(url, REMOTE_ADDR="10.0.0.2")
+    client.post(url, REMOTE_ADDR="10.0.1.1")
+    client.post(url, REMOTE_ADDR="10.0.1.1")  # the same reader twice counts once
+    client.post(url, REMOTE_ADDR="10.0.1.2")  # and a neighbour on the same network too
+    client.post(url, REMOTE_ADDR="10.0.2.1")
     a_published_comment.refresh_from_db()
     assert a_published_comment.status == Status.APPROVED
 
-    client.post(url, REMOTE_ADDR="10.0.0.3")
+    client.post(url, REMOTE_ADDR="10.0.3.1")
 
     a_published_comment.refresh_from_db()
     assert a_published_comment.status == Status.PENDING
