@@ -1,26 +1,11 @@
 """Moderation as readers and moderators meet it on the post page."""
 
-import pytest
-from django.contrib.auth.models import Group, User
-
 from forum.models import Comment
-from moderation.models import Decision, ModerationPolicy
+from moderation.models import Decision
 from moderation.services import decide
 from tests.factories import make_comment
 
 Status = Comment.Status
-
-
-@pytest.fixture
-def no_rate_limits(db):
-    ModerationPolicy.objects.filter(pk=1).update(min_seconds_between=0, max_per_hour=1000)
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "a long passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def page(client, post) -> str:

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from forum.identity import network_of
@@ -12,7 +11,6 @@ from forum.models import Comment
 from moderation import reports
 from moderation.models import Decision, DigestState, ModerationPolicy, Report
 from moderation.notifications import notify_held
-from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment, make_post
 
 Status = Comment.Status
@@ -20,19 +18,6 @@ QUEUE = "/admin/moderation/pendingcomment/"
 COMMENTS = "/admin/forum/comment/"
 # Three readers on three different networks: enough to reach the default threshold.
 THREE_NETWORKS = ["10.1.0.7", "10.2.0.7", "10.3.0.7"]
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "not used", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, a_moderator):
-    client.force_login(a_moderator)
-    return client
 
 
 @pytest.fixture

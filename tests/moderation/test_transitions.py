@@ -1,14 +1,12 @@
 """The one table of comment transitions, and the services and pages that go through it."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from forum import transitions
 from forum.models import Comment
 from forum.transitions import MOVES, NEW, Actor, first_state, move_between, permits
 from moderation import services
 from moderation.models import Decision, ModerationPolicy
-from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment
 
 Status = Comment.Status
@@ -16,19 +14,6 @@ Action = Decision.Action
 COMMENTS = "/admin/forum/comment/"
 QUEUE = "/admin/moderation/pendingcomment/"
 NOT_MODERATORS = [actor for actor in Actor if actor != Actor.MODERATOR]
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "not used", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, a_moderator):
-    client.force_login(a_moderator)
-    return client
 
 
 @pytest.fixture

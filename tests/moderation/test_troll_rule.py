@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client, RequestFactory
 
 from forum import browsers
 from forum.models import Comment
 from moderation.models import ModerationPolicy, WordRule
-from moderation.permissions import MODERATORS_GROUP
 
 Status = Comment.Status
 COMMENTS = "/admin/forum/comment/"
@@ -24,21 +22,6 @@ def open_forum(db):
     ModerationPolicy.objects.filter(pk=1).update(
         mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
     )
-
-
-@pytest.fixture
-def no_limits(db):
-    """Every comment is held for a moderator, with no rate limits."""
-    ModerationPolicy.objects.filter(pk=1).update(min_seconds_between=0, max_per_hour=1000)
-
-
-@pytest.fixture
-def moderator_client(db):
-    user = User.objects.create_user("mod", "mod@example.org", "not used", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client, a_post, body: str, address: str = SHARED, **fields) -> Comment:
@@ -108,7 +91,7 @@ def browsers_cell(moderator_client) -> list[str]:
 
 
 def test_the_queue_shows_three_browsers_behind_one_shared_address(
-    a_post, moderator_client, no_limits
+    a_post, moderator_client, no_rate_limits
 ):
     for n in range(3):
         post(Client(), a_post, f"From the library, reader {n}.")
@@ -117,7 +100,7 @@ def test_the_queue_shows_three_browsers_behind_one_shared_address(
 
 
 def test_the_queue_shows_one_browser_for_one_person_posting_twice(
-    a_post, moderator_client, no_limits
+    a_post, moderator_client, no_rate_limits
 ):
     one = Client()
     post(one, a_post, "First thought.", address="10.7.1.1")
@@ -137,7 +120,7 @@ def test_the_browser_cookie_holds_a_random_id_and_the_comment_only_its_keyed_has
     assert re.fullmatch(r"[0-9a-f]{32}", comment.browser) and comment.browser != raw
 
 
-def test_a_forged_browser_cookie_is_replaced_by_a_fresh_id(a_post, client, no_limits):
+def test_a_forged_browser_cookie_is_replaced_by_a_fresh_id(a_post, client, no_rate_limits):
     client.cookies[browsers.COOKIE] = "0" * 32
     first = post(client, a_post, "Forged cookie.")
     second = post(client, a_post, "Second comment from the same browser.")
