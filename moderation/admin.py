@@ -27,7 +27,7 @@ from moderation.models import (
     PendingComment,
     Report,
 )
-from moderation.selectors import open_reports, state_counts
+from moderation.selectors import browsers_per_address, open_reports, state_counts
 
 Status = Comment.Status
 Action = Decision.Action
@@ -50,6 +50,7 @@ class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
         "approve_selected",
         "reject_selected",
         "spam_selected",
+        "keep_selected",
         "block_commenters",
         "reject_all_from_commenters",
     ]
@@ -114,6 +115,21 @@ class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
     @admin.action(permissions=["moderate"], description=_("Mark the comments as spam"))
     def spam_selected(self, request, queryset):
         self._decide(request, chosen_ids(request, queryset), Action.SPAM)
+
+    @admin.action(permissions=["moderate"], description=_("Keep (dismiss reports)"))
+    def keep_selected(self, request, queryset):
+        reason, _public = ReasonForm(request.POST).reasons()
+        outcome = services.keep(
+            chosen_ids(request, queryset), moderator=request.user, reason=reason
+        )
+        if n := len(outcome.decided):
+            message = ngettext(
+                "%(n)d comment kept up; reports will not hide it again.",
+                "%(n)d comments kept up; reports will not hide them again.",
+                n,
+            )
+            self.message_user(request, message % {"n": n}, messages.SUCCESS)
+        self._tell(request, services.Outcome(already=outcome.already), Action.KEEP, None)
 
     @admin.action(
         permissions=["moderate"],
@@ -247,10 +263,12 @@ class QueueAdmin(CommentAdminBase):
         "hold_reason",
         "report_count",
         "record",
+        "browsers",
     ]
     list_filter = [StateFilter, WaitingOnPostFilter]
-    # Oldest first, read straight off the partial index of pending comments.
-    ordering = ["created", "pk"]
+    # What readers' reports hid first (it was public a moment ago), then oldest first: read
+    # straight off the partial index of pending comments.
+    ordering = ["-hidden_by_readers", "created", "pk"]
     # The total count is one more scan of a queue that may hold 100,000 comments.
     show_full_result_count = False
     # A screenful a moderator can read and decide in one go; the admin's rendering costs per row.
@@ -272,8 +290,10 @@ class QueueAdmin(CommentAdminBase):
         changelist = super().get_changelist_instance(request)
         # Every commenter on the page in one query, not one per row.
         records = services.commenter_record(c.commenter for c in changelist.result_list)
+        browsers = browsers_per_address(c.commenter for c in changelist.result_list)
         for comment in changelist.result_list:
             comment.record = records.get(comment.commenter, {})
+            comment.browsers = browsers.get(comment.commenter, 0)
         return changelist
 
     def changelist_view(self, request, extra_context=None):
@@ -297,6 +317,14 @@ class QueueAdmin(CommentAdminBase):
             "rejected": record.get(Status.REJECTED, 0),
             "spam": record.get(Status.SPAM, 0),
         }
+
+    @admin.display(description=_("browsers at this address"))
+    def browsers(self, comment):
+        """One browser is one person; several are a shared connection (a library, an office)."""
+        n = getattr(comment, "browsers", 0)
+        if not comment.commenter or not n:
+            return "—"
+        return ngettext("%(n)d browser", "%(n)d browsers", n) % {"n": n}
 
 
 @admin.register(Comment)

@@ -29,7 +29,7 @@ class PolicyAdmin(admin.ModelAdmin):
         (None, {"fields": ["mode", "older_than_days"]}),
         (_("Screening"), {"fields": ["max_links", "close_after_days"]}),
         (_("Rate limits"), {"fields": ["min_seconds_between", "max_per_hour"]}),
-        (_("Reports"), {"fields": ["report_threshold"]}),
+        (_("Reports"), {"fields": ["report_threshold", "report_hides_per_hour"]}),
         (
             _("Persistent trolls"),
             {"fields": ["troll_rejected_share", "troll_window_days", "troll_min_decisions"]},

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("forum", "0006_renumber_in_place"),
+        ("forum", "0007_comment_browser_hidden_by_readers"),
     ]
 
     operations = [
