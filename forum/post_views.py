@@ -146,6 +146,9 @@ def _render_post(request, post: Post, policy, form: CommentForm | None, *, statu
     if reply_to is not None:
         number = threads.page_of(post, reply_to, viewer) or number
     page = threads.thread_page(post, number, viewer)
+    if reply_to is None and page.number != number:
+        # Past the last page: a 404, not the last page again under an address of its own.
+        raise Http404(_("There is no such page of comments."))
     new_form, reply_form = CommentForm(post=post), None
     if reply_to is not None:
         reply_form = form or CommentForm(post=post, initial={"parent": reply_to})
@@ -166,10 +169,13 @@ def _render_post(request, post: Post, policy, form: CommentForm | None, *, statu
 
 
 def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
+    """The page of the thread asked for: 1 without ?page=, a 404 for what no page is called."""
+    if "page" not in request.GET:
         return 1
+    number = pagecache.page_number(request.GET)
+    if number is None:
+        raise Http404(_("There is no such page of comments."))
+    return number
 
 
 def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from forum import ownership, selectors
 from forum.models import Comment
@@ -60,6 +61,8 @@ def archive_month(request, year: int, month: int):
     )
 
 
+# The list is this browser's alone (its cookie names the comments): no shared cache may keep it.
+@cache_control(private=True, no_cache=True)
 def your_comments(request):
     """What became of the comments this browser posted: no account, no e-mail needed."""
     ids = ownership.own_ids(request)

@@ -106,7 +106,7 @@ def test_anonymous_commenters_get_a_stable_tag_per_thread(db, client, moderation
     assert "reader-a" not in one
 
 
-def test_five_thousand_commenters_on_one_thread_all_get_different_tags(settings):
+def test_five_thousand_commenters_on_one_thread_all_get_different_tags():
     commenters = [
         commenter_id(RequestFactory().get("/", REMOTE_ADDR=f"10.0.{n // 250}.{n % 250}"))
         for n in range(5000)
