@@ -1,12 +1,14 @@
 """`manage.py check --deploy` refuses settings that leak a moderator's power or stale pages."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -15,7 +17,6 @@ from django.test import override_settings
 from forum.models import Comment
 from moderation import email_links
 from moderation.notifications import notify_held
-from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,13 +126,6 @@ def test_an_access_log_format_given_on_gunicorns_command_line_fails(monkeypatch)
 
 
 @pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mo", email="mo@example.org", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
-
-
-@pytest.fixture
 def a_held_comment(a_post):
     return make_comment(post=a_post, body="Hold me, please.", status=Comment.Status.PENDING)
 
@@ -185,3 +179,33 @@ def test_sending_a_digest_logs_neither_its_links_nor_the_comment(
     assert len(tokens) == 2
     assert not [token for token in tokens if token in caplog.text]
     assert "Hold me, please." not in caplog.text
+
+
+def without_settings_env() -> dict:
+    """The environment of a fresh shell: no DEBUG, no SECRET_KEY, no settings module chosen."""
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS"}
+    return {name: value for name, value in os.environ.items() if name not in unset}
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command, cwd=REPO, env=without_settings_env(), capture_output=True, text=True, timeout=120
+    )
+
+
+def test_manage_py_without_debug_or_a_key_says_in_one_line_what_to_set():
+    done = run(sys.executable, "manage.py", "check")
+
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "manage.py: Set SECRET_KEY in the environment (or DEBUG=1 to develop)."
+    ]
+
+
+def test_a_plain_pytest_runs_without_debug_or_a_key_in_the_environment():
+    done = run(
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/forum/test_markup.py"
+    )
+
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout
