@@ -8,4 +8,4 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from config.settings import *  # noqa: E402, F403  (the project's settings, whole)
+from config.settings import *  # noqa: F403  (the project's settings, whole)
