@@ -4,6 +4,7 @@ Registered as deployment checks: `manage.py check --deploy` fails (errors, not w
 any of them holds, so a deploy script that runs it stops there.
 """
 
+import ipaddress
 import os
 import re
 import runpy
@@ -116,3 +117,24 @@ def _log_error(what: str) -> Error:
         hint='Log the path only: %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s (see gunicorn.conf.py).',
         id="deploy.E004",
     )
+
+
+@register(Tags.security, deploy=True)
+def check_trusted_proxies(app_configs=None, **kwargs) -> list[Error]:
+    """Trusting a vast network lets any client there name itself in X-Forwarded-For."""
+    widest = {4: 8, 6: 16}  # a CDN's ranges are /13 or /32; nobody's proxies are a /7
+    vast = [
+        cidr
+        for cidr in settings.TRUSTED_PROXIES
+        if (network := ipaddress.ip_network(cidr, strict=False)).prefixlen < widest[network.version]
+    ]
+    if not vast:
+        return []
+    return [
+        Error(
+            f"TRUSTED_PROXIES trusts {', '.join(vast)}: any client in it could pick the address "
+            "its rate limits, commenter hash and lockout are counted under.",
+            hint="List only the reverse proxies in front of the site (nginx: 127.0.0.1).",
+            id="deploy.E005",
+        )
+    ]

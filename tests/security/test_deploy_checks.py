@@ -209,3 +209,13 @@ def test_a_plain_pytest_runs_without_debug_or_a_key_in_the_environment():
 
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "::/0", "10.0.0.0/7", "2000::/3"])
+def test_trusting_a_vast_network_as_proxies_fails_the_check(cidr):
+    assert deploy_errors(TRUSTED_PROXIES=["127.0.0.1", cidr]) == ["deploy.E005"]
+
+
+def test_trusting_the_local_proxy_or_a_cdns_ranges_passes():
+    proxies = ["127.0.0.1/32", "104.16.0.0/13", "2400:cb00::/32", "10.0.0.0/8"]
+    assert deploy_errors(TRUSTED_PROXIES=proxies) == []

@@ -76,3 +76,14 @@ def test_a_successful_sign_in_leaves_no_access_log(client, a_moderator):
 
     assert response.status_code == 302
     assert not AccessLog.objects.exists()
+
+
+def test_a_failed_sign_in_keeps_a_hashed_address_and_the_name_tried_but_not_the_password(
+    client, a_moderator
+):
+    sign_in(client, "my-secret-guess", REMOTE_ADDR=READER_V4)
+
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.ip_address.startswith("100:")
+    assert attempt.username == "mod"
+    assert tables_containing("my-secret-guess") == []
