@@ -219,3 +219,28 @@ def test_trusting_a_vast_network_as_proxies_fails_the_check(cidr):
 def test_trusting_the_local_proxy_or_a_cdns_ranges_passes():
     proxies = ["127.0.0.1/32", "104.16.0.0/13", "2400:cb00::/32", "10.0.0.0/8"]
     assert deploy_errors(TRUSTED_PROXIES=proxies) == []
+
+
+NGINX_CONF = REPO / "deploy" / "nginx.conf"
+# nginx variables that carry neither a query string, a referrer nor the client's address.
+SAFE_NGINX_VARIABLES = {
+    "time_iso8601", "time_local", "request_method", "uri", "server_protocol", "status",
+    "body_bytes_sent", "bytes_sent", "request_time", "upstream_response_time",
+}  # fmt: skip
+
+
+def test_the_documented_nginx_log_format_records_no_query_referrer_or_address():
+    text = NGINX_CONF.read_text()
+    [fmt] = re.findall(r"^log_format forum_private ((?:'[^']*'\s*)+);", text, re.M)
+
+    assert set(re.findall(r"\$(\w+)", fmt)) <= SAFE_NGINX_VARIABLES
+    assert "$uri" in fmt
+
+
+def test_every_server_in_the_documented_nginx_config_logs_with_that_format_only():
+    text = NGINX_CONF.read_text()
+    servers = text.count("\nserver {")
+    logs = re.findall(r"^\s*access_log (\S+)(?: (\S+))?;", text, re.M)
+
+    assert servers == 2
+    assert logs == [("/var/log/nginx/forum.access.log", "forum_private")] * servers
