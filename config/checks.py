@@ -9,6 +9,7 @@ import os
 import re
 import runpy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -136,5 +137,21 @@ def check_trusted_proxies(app_configs=None, **kwargs) -> list[Error]:
             "its rate limits, commenter hash and lockout are counted under.",
             hint="List only the reverse proxies in front of the site (nginx: 127.0.0.1).",
             id="deploy.E005",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs) -> list[Error]:
+    """The digest's links are built on SITE_URL: over plain HTTP their secret crosses the wire."""
+    url = urlsplit(settings.SITE_URL)
+    if url.scheme == "https" and url.hostname not in (None, "localhost", "127.0.0.1", "::1"):
+        return []
+    return [
+        Error(
+            f"SITE_URL is {settings.SITE_URL!r}: the one-click links in moderators' digests "
+            "must point at the site itself, over HTTPS.",
+            hint="Set SITE_URL=https://your.forum.example",
+            id="deploy.E006",
         )
     ]

@@ -16,6 +16,7 @@ SAFE = {
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}},
     "WEB_CONCURRENCY": 5,
     "GUNICORN_CONFIG": REPO / "gunicorn.conf.py",
+    "SITE_URL": "https://forum.example.org",
 }
 
 
@@ -122,3 +123,10 @@ def test_trusting_a_vast_network_as_proxies_fails_the_check(cidr):
 def test_trusting_the_local_proxy_or_a_cdns_ranges_passes():
     proxies = ["127.0.0.1/32", "104.16.0.0/13", "2400:cb00::/32", "10.0.0.0/8"]
     assert deploy_errors(TRUSTED_PROXIES=proxies) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["http://forum.example.org", "http://127.0.0.1:8000", "https://localhost", "forum"]
+)
+def test_a_site_url_that_is_not_https_or_is_this_machine_fails_the_check(url):
+    assert deploy_errors(SITE_URL=url) == ["deploy.E006"]
