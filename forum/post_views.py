@@ -169,13 +169,9 @@ def _render_post(request, post: Post, policy, form: CommentForm | None, *, statu
 
 
 def _page_number(request) -> int:
-    """The page of the thread asked for: 1 without ?page=, a 404 for what no page is called."""
-    if "page" not in request.GET:
-        return 1
-    number = pagecache.page_number(request.GET)
-    if number is None:
-        raise Http404(_("There is no such page of comments."))
-    return number
+    """The page of the thread asked for; 1 for no ?page= or one that is not a plain number
+    (pagecache.cacheable() refuses those, so such a page is shown but never kept)."""
+    return pagecache.page_number(request.GET) or 1
 
 
 def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:
