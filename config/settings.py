@@ -8,6 +8,9 @@ CACHE_URL     db (default), redis://host:port/n, or locmem; see the README
 TRUSTED_PROXIES comma-separated addresses or networks (CIDR) of the reverse proxies in front,
               whose X-Forwarded-For names the client (default: none, the header is ignored)
 WEB_CONCURRENCY gunicorn's worker processes (gunicorn.conf.py); the checks read it too
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT  where moderators' digests go (default without DEBUG: SMTP
+              on localhost:25; `check --deploy` refuses a backend that keeps them elsewhere)
+SITE_URL      https://… address of the site, on which the digest's links are built
 """
 
 import ipaddress
