@@ -176,6 +176,12 @@ def _first_date(lines: list[str]) -> int:
     return first
 
 
+def opens_like_a_page(text: str) -> bool:
+    """Whether a text's first non-blank line is a date line, as every captured page's is."""
+    first = next((line for line in _split_lines(text) if line), "")
+    return _DATE_LINE.fullmatch(first) is not None
+
+
 def _parse_date(text: str, line: int) -> date | None:
     """The date of a date line such as 'Tuesday, 28 October 2014', None for other text."""
     match = _DATE_LINE.fullmatch(text)

@@ -5,14 +5,24 @@ SECRET_KEY    required unless DEBUG is on
 DEBUG         1/true/yes/on to enable development mode (default off)
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost only)
 CACHE_URL     db (default) or redis://host:port/n: where rate limits live; see the README
+PAGE_CACHE_ENTRIES rendered threads and pages each process keeps in memory (default 64)
+TRUSTED_PROXIES comma-separated addresses or networks (CIDR) of the reverse proxies in front,
+              whose X-Forwarded-For names the client (default: none, the header is ignored)
+WEB_CONCURRENCY gunicorn's worker processes (gunicorn.conf.py); the checks read it too
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT  where moderators' digests go (default without DEBUG: SMTP
+              on localhost:25; `check --deploy` refuses a backend that keeps them elsewhere)
+SITE_URL      https://… address of the site, on which the digest's links are built
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.processes import web_workers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +43,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Read a comma-separated list of addresses or CIDR networks, refusing any that is not."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or network") from None
+    return networks
+
+
 DEBUG = env_flag("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -40,6 +61,10 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 to develop).")
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdefghij"
+
+# Behind a reverse proxy every request comes from the proxy: list it here, or every reader
+# shares one rate limit, one commenter hash and one admin lockout (forum.identity).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +82,7 @@ INSTALLED_APPS = [
     "blogarchive",
     "forum",
     "moderation",
+    "config.apps.DeployChecksConfig",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +165,10 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "64"))},
     }
 }
+# How many processes serve the site, and gunicorn's settings file: for the deploy checks
+# (config.checks), which refuse an access log that keeps link secrets.
+WEB_CONCURRENCY = web_workers()
+GUNICORN_CONFIG = Path(os.environ.get("GUNICORN_CONFIG", BASE_DIR / "gunicorn.conf.py"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,6 +189,11 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
+# Axes keeps the address of every attempt; give it a keyed hash of the client's address instead
+# (shaped like an IPv6 address, which its column needs), and keep no log of successful sign-ins.
+AXES_CLIENT_IP_CALLABLE = "forum.identity.hashed_address"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -179,7 +214,16 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The digest's one-click links act as a moderator: in development they go to the console, in
+# production only to a mail server (config.checks refuses a backend that keeps them elsewhere).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
 # A mail server that hangs must not hold up the request that queued a moderators' digest.
 EMAIL_TIMEOUT = 10

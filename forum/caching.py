@@ -27,13 +27,16 @@ def thread_changed(post_id: int) -> None:
     pagecache.post_changed(pagecache.place(published.year, published.month, slug))
 
 
-def thread_key(post: Post, page: int) -> str:
-    return f"thread:{pagecache.build_stamp()}:{post.pk}:{post.thread_version}:{page}"
+def thread_key(post: Post, page: int, *, comments_open: bool = True) -> str:
+    # Closing a post (by hand, or by age at midnight) changes no thread_version, yet takes
+    # every Reply link off the page: the open and the closed thread are kept apart.
+    state = "open" if comments_open else "closed"
+    return f"thread:{pagecache.build_stamp()}:{post.pk}:{post.thread_version}:{page}:{state}"
 
 
-def get_thread(post: Post, page: int):
-    return cache.get(thread_key(post, page))
+def get_thread(post: Post, page: int, *, comments_open: bool = True):
+    return cache.get(thread_key(post, page, comments_open=comments_open))
 
 
-def set_thread(post: Post, page: int, html) -> None:
-    cache.set(thread_key(post, page), html, TIMEOUT)
+def set_thread(post: Post, page: int, html, *, comments_open: bool = True) -> None:
+    cache.set(thread_key(post, page, comments_open=comments_open), html, TIMEOUT)

@@ -43,6 +43,8 @@ from django.utils.cache import get_conditional_response
 from forum import counters, ownership
 
 SITE = "page:gen:site"
+# More pages of conversations than any thread has; a longer ?page= is nobody's page.
+MAX_PAGE_DIGITS = 5
 # What the form's hidden CSRF input holds in a stored page; no token or page text contains it.
 MARKER = "\x00csrf\x00"
 _TOKEN_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)"')
@@ -71,7 +73,22 @@ def cacheable(request) -> bool:
         return False
     # Only the plain page and its numbered pages: ?reply= opens a form of its own.
     query = request.GET
-    return not query or (query.keys() == {"page"} and query["page"].isdigit())
+    return not query or (query.keys() == {"page"} and page_number(query) is not None)
+
+
+def page_number(query) -> int | None:
+    """The one ?page= of a query as a thread page number, if written the one way it can be.
+
+    ASCII digits without a leading zero, and only a few: "٢", "02", "2&page=2" or a hundred
+    digits would each name a page of its own to keep, so anyone could fill the cache at will.
+    """
+    values = query.getlist("page")
+    if len(values) != 1:
+        return None
+    text = values[0]
+    if not (text.isascii() and text.isdigit()) or text[0] == "0" or len(text) > MAX_PAGE_DIGITS:
+        return None
+    return int(text)
 
 
 def place(year: int, month: int, slug: str) -> str:

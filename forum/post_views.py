@@ -222,10 +222,9 @@ def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
 
 
 def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
+    """The page of the thread asked for; 1 for no ?page= or one that is not a plain number
+    (pagecache.cacheable() refuses those, so such a page is shown but never kept)."""
+    return pagecache.page_number(request.GET) or 1
 
 
 def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:

@@ -69,7 +69,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     """One page of the thread as this viewer sees it; shared by every anonymous reader."""
     cacheable = viewer.is_anonymous_reader
     if cacheable:
-        cached = caching.get_thread(post, number)
+        cached = caching.get_thread(post, number, comments_open=viewer.comments_open)
         if cached is not None:
             return cached
     comments = selectors.visible_thread(post, own_ids=viewer.own_ids, moderator=viewer.moderator)
@@ -89,7 +89,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
         comment_ids=frozenset(c.pk for c in shown),
     )
     if cacheable:
-        caching.set_thread(post, number, page)
+        caching.set_thread(post, number, page, comments_open=viewer.comments_open)
     return page
 
 

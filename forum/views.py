@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from forum import ownership, selectors
 from forum.models import Comment
@@ -61,6 +62,8 @@ def archive_month(request, year: int, month: int):
     )
 
 
+# The list is this browser's alone (its cookie names the comments): no shared cache may keep it.
+@cache_control(private=True, no_cache=True)
 def your_comments(request):
     """What became of the comments this browser posted: no account, no e-mail needed."""
     ids = ownership.own_ids(request)

@@ -236,9 +236,9 @@ class WaitingOnPostFilter(admin.SimpleListFilter):
         waiting = Comment.objects.pending()
         posts = Post.objects.filter(Exists(waiting.filter(post=OuterRef("pk"))))
         recent = list(posts.order_by("-published", "-pk").values_list("pk", "title")[: self.shown])
-        chosen = self.value()
-        if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _ in recent}:
-            recent += Post.objects.filter(pk=int(chosen)).values_list("pk", "title")
+        chosen = self.chosen()
+        if chosen is not None and chosen not in {pk for pk, _ in recent}:
+            recent += Post.objects.filter(pk=chosen).values_list("pk", "title")
         counts = dict(
             waiting.filter(post__in=[pk for pk, _ in recent])
             .values_list("post")
@@ -247,9 +247,15 @@ class WaitingOnPostFilter(admin.SimpleListFilter):
         )
         return [(str(pk), f"{title} ({counts.get(pk, 0)})") for pk, title in recent]
 
+    def chosen(self) -> int | None:
+        """The post asked for, if ?post= is a post id at all (else the filter is ignored)."""
+        # A few thousand digits would make int() itself raise; ids fit in 18.
+        value = self.value() or ""
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(post_id=int(value)) if value and value.isdigit() else queryset
+        chosen = self.chosen()
+        return queryset if chosen is None else queryset.filter(post_id=chosen)
 
 
 @admin.register(PendingComment)

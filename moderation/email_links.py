@@ -4,6 +4,10 @@ A link names a comment, an action and the moderator it was sent to, signed with 
 the signature is the authority, so it works without signing in. Opening it (GET) only shows what
 it would do, since mail scanners open links too; the page's POST acts, as that moderator, through
 services.decide(). A link expires, and works once: its decision stores a hash of the link.
+
+The signed token travels in the query string, never the path: access logs (gunicorn.conf.py,
+deploy/nginx.conf) and Django's own log lines record paths only, and the pages it opens send
+no Referer, so no log line carries a link that still works.
 """
 
 import hashlib
@@ -25,6 +29,7 @@ from moderation import services
 from moderation.models import Decision
 
 PERMISSION = "moderation.moderate"
+TOKEN = "t"
 SALT = "moderation.email_links"
 REASON = "one-click e-mail link"
 Action = Decision.Action
@@ -68,7 +73,8 @@ def make_link(comment: Comment, action: str, moderator) -> str:
         "nonce": secrets.token_urlsafe(9),
     }
     token = signing.dumps(payload, salt=SALT, compress=True)
-    return absolute(reverse("moderation:link", args=[token]))
+    # A signed token is URL-safe base64 and colons: nothing in it needs quoting in a query.
+    return absolute(f"{reverse('moderation:link')}?{TOKEN}={token}")
 
 
 def fingerprint(token: str) -> str:
@@ -127,8 +133,15 @@ def read(token: str) -> Link:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def confirm(request, token: str):
+def confirm(request):
     """GET shows what a link would do; POST does it, once, as the moderator it was sent to."""
+    response = _confirm(request, request.GET.get(TOKEN, ""))
+    # The page's own address holds the token: no request it makes may pass it on as a referrer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _confirm(request, token: str):
     try:
         link = read(token)
     except Refused as refused:

@@ -8,5 +8,5 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.delete_own, name="delete"),
     path("comments/<int:pk>/report/", views.report, name="report"),
     path("comments/<int:pk>/moderate/", views.moderate_on_page, name="moderate"),
-    path("moderation/link/<str:token>/", email_links.confirm, name="link"),
+    path("moderation/link/", email_links.confirm, name="link"),
 ]

@@ -87,7 +87,8 @@ def every_page_in_every_state(client: Client) -> dict[str, str]:
     moderator = User.objects.create_user("mod", is_staff=True)
     moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     held = Comment.objects.get(body="Held, as every comment is now.")
-    link = urlsplit(email_links.make_link(held, Decision.Action.APPROVE, moderator)).path
+    link = urlsplit(email_links.make_link(held, Decision.Action.APPROVE, moderator))
+    link = f"{link.path}?{link.query}"
     pages["one-click link, asking"] = page(client, link)
     pages["one-click link, done"] = page(client, link, data={})
     with_moderator = Client()

@@ -6,13 +6,15 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from blogarchive.models import Post
+from forum.identity import commenter_id, pseudonym
 from forum.models import Comment
 from forum.references import TimeIndex, link_times
 from tests.factories import make_comment, make_post
 
-AUTHOR_TAG = re.compile(r'class="comment-author" id="c\d+-by">Anonymous ·(\w{4})<')
+AUTHOR_TAG = re.compile(r'class="comment-author" id="c\d+-by">Anonymous ·([0-9a-f]{10})<')
 SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
 
 
@@ -102,3 +104,14 @@ def test_anonymous_commenters_get_a_stable_tag_per_thread(db, client, moderation
     assert tags[0] == tags[1] != tags[2]
     assert AUTHOR_TAG.findall(two)[0] != tags[0]
     assert "reader-a" not in one
+
+
+def test_five_thousand_commenters_on_one_thread_all_get_different_tags():
+    commenters = [
+        commenter_id(RequestFactory().get("/", REMOTE_ADDR=f"10.0.{n // 250}.{n % 250}"))
+        for n in range(5000)
+    ]
+
+    tags = {pseudonym(commenter, 1) for commenter in commenters}
+
+    assert len(tags) == 5000

@@ -176,7 +176,7 @@ def test_chromium_runs_no_hostile_comment_on_any_page_for_any_viewer(
             *public_pages([a_post]),
             *searches(["script", vectors[0]]),
             reverse("moderation:report", args=[reported.pk]),
-            urlsplit(email_links.make_link(one_held, "approve", a_moderator)).path,
+            "?".join(urlsplit(email_links.make_link(one_held, "approve", a_moderator))[2:4]),
         ],
         "author": [held_post.get_absolute_url(), reverse("forum:your_comments")],
         "moderator": [

@@ -15,7 +15,11 @@ from django.urls import reverse
 from tests.security.pages import post_comment
 
 PASSWORD = "a long passphrase"
-PRODUCTION = {"DEBUG": "0", "ALLOWED_HOSTS": "forum.example.org"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "forum.example.org",
+    "SITE_URL": "https://forum.example.org",
+}
 
 
 def csp_directives(response) -> dict[str, set[str]]:

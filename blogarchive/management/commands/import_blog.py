@@ -4,8 +4,13 @@ Why a command: the archive is rebuilt from the captured pages, and re-running it
 pages (or a curator's .titles file) must only add what is new. Each file is its own
 transaction, so a malformed page is reported as file:line and nothing of it is written, while
 the other pages still import.
+
+Only regular files are read, never through a symbolic link, and a failure quotes a line of a
+file only if it opens like a captured page: pointed at /etc/passwd by mistake (or by someone
+who may run it but not read that file), the command names the file and shows none of it.
 """
 
+import stat
 import sys
 import time
 from pathlib import Path
@@ -13,9 +18,59 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from blogarchive.importer import FileReport, ImportFailed, import_files, page_files
+from blogarchive.importer import TITLES_SUFFIX, FileReport, ImportFailed, import_files
+from blogarchive.parsing import opens_like_a_page
 
 DEFAULT_SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
+# Enough of a file to find its first line, however many blank lines a capture starts with.
+HEAD_BYTES = 4096
+
+
+def listing(paths: list[Path]) -> tuple[list[Path], list[ImportFailed]]:
+    """The pages to import (folders expanded to their .txt files), and those refused outright."""
+    files, refused = [], []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            candidates = sorted(p for p in path.iterdir() if p.suffix == ".txt")
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            problem = _refusal(candidate)
+            if problem:
+                refused.append(ImportFailed(candidate, 0, problem))
+            else:
+                files.append(candidate)
+    return files, refused
+
+
+def _refusal(path: Path) -> str | None:
+    """Why a page (or its curator's sidecar) must not be read, or None."""
+    for file in (path, path.with_suffix(TITLES_SUFFIX)):
+        try:
+            mode = file.lstat().st_mode
+        except FileNotFoundError:
+            if file is path:
+                return "no such file"
+            continue
+        if stat.S_ISLNK(mode):
+            return f"{file.name} is a symbolic link; give the file itself"
+        if not stat.S_ISREG(mode):
+            return f"{file.name} is not a regular file"
+    return None
+
+
+def shown(failure: ImportFailed) -> ImportFailed:
+    """The failure as reported: without the quoted line if the file is not a captured page."""
+    try:
+        with failure.path.open("rb") as file:
+            head = file.read(HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return failure
+    if opens_like_a_page(head):
+        return failure
+    return ImportFailed(
+        failure.path, failure.line, "not a captured blog page (no date line opens it)"
+    )
 
 
 class Command(BaseCommand):
@@ -28,14 +83,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, verbosity, **options):
-        files = page_files(paths or [DEFAULT_SEEDS])
-        if not files:
+        files, failures = listing(paths or [DEFAULT_SEEDS])
+        for failure in failures:
+            self.stderr.write(self.style.ERROR(str(failure)))
+        if not files and not failures:
             raise CommandError("No .txt pages found in " + ", ".join(map(str, paths)))
         started = time.monotonic()
-        failures, totals = [], FileReport(path=Path("total"))
+        totals = FileReport(path=Path("total"))
         for number, report in enumerate(import_files(files, dry_run=dry_run), start=1):
             if isinstance(report, ImportFailed):
-                failure = report
+                failure = shown(report)
                 failures.append(failure)
                 self.stderr.write(self.style.ERROR(str(failure)))
                 continue
@@ -44,9 +101,10 @@ class Command(BaseCommand):
                 self._print_report(report, number, len(files), verbosity)
             elif sys.stderr.isatty():
                 self._print_progress(number, len(files), totals, started)
-        self._print_total(totals, len(files), failures, started, dry_run)
+        count = len(files) + sum(f.path not in files for f in failures)
+        self._print_total(totals, count, failures, started, dry_run)
         if failures:
-            raise CommandError(f"{len(failures)} of {len(files)} file(s) could not be imported.")
+            raise CommandError(f"{len(failures)} of {count} file(s) could not be imported.")
 
     def _add(self, totals: FileReport, report: FileReport) -> None:
         totals.posts_created += report.posts_created
