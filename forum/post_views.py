@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import ownership, pagecache, services, threads
+from forum import ownership, pagecache, services, submissions, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
@@ -91,8 +91,19 @@ def comment_permalink(request, pk: int):
 
 
 def _submit(request, post: Post, form: CommentForm):
-    """Store a valid form's comment and redirect to it; None (form errors set) if refused."""
+    """Store a valid form's comment and redirect to it; None (form errors set) if refused.
+
+    A retried form gets the same answer as its first attempt: the redirect and the cookie.
+    """
     data = form.cleaned_data
+    submission = submissions.key(
+        request,
+        data["form_token"],
+        post_id=post.pk,
+        parent_id=data["parent"],
+        author_name=data["author_name"],
+        body=data["body"],
+    )
     try:
         comment = services.submit_comment(
             post=post,
@@ -101,6 +112,7 @@ def _submit(request, post: Post, form: CommentForm):
             body=data["body"],
             commenter=commenter_id(request),
             honeypot=data["website"],
+            submission=submission,
         )
     except Refused as refusal:
         if refusal.status_code == 429:
@@ -108,6 +120,13 @@ def _submit(request, post: Post, form: CommentForm):
             return render(request, "forum/slow_down.html", context, status=429)
         form.add_error(refusal.field, refusal.message)
         return None
+    _thank(request, comment)
+    response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
+    ownership.remember(request, response, comment.pk)
+    return response
+
+
+def _thank(request, comment: Comment) -> None:
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, _("Thank you: your comment is published."))
     else:
@@ -120,9 +139,6 @@ def _submit(request, post: Post, form: CommentForm):
                 "as pending, until a moderator has read it."
             ),
         )
-    response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
-    ownership.remember(request, response, comment.pk)
-    return response
 
 
 def _viewer(request, post: Post, policy) -> Viewer:

@@ -16,6 +16,7 @@ from moderation.models import ModerationPolicy
 from tests.factories import make_comment, make_post
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 def a_reader() -> Client:
@@ -51,7 +52,7 @@ def test_a_kept_page_is_served_with_one_cache_read_and_the_same_content(shown_on
     # The test settings keep the cache in a database table: that read is the only query.
     assert [q["sql"] for q in queries if "forum_cache" not in q["sql"]] == []
     assert len(queries) == 1
-    assert TOKEN.sub("", again) == TOKEN.sub("", first)
+    assert FORM_TOKEN.sub("", TOKEN.sub("", again)) == FORM_TOKEN.sub("", TOKEN.sub("", first))
     assert "burn out" in again
 
 
@@ -59,7 +60,7 @@ def test_each_reader_of_a_kept_page_gets_a_token_that_works_for_them_only(shown_
     alice, bob = a_reader(), a_reader()
     alices_page = read(alice, shown_once).content.decode()
     bobs_page = read(bob, shown_once).content.decode()
-    assert pagecache.MARKER not in alices_page
+    assert "\x00" not in alices_page
 
     assert TOKEN.search(alices_page).group(1) != TOKEN.search(bobs_page).group(1)
     assert comment_with_token(bob, shown_once, alices_page, "Not mine").status_code == 403
@@ -199,7 +200,9 @@ def test_no_kept_page_outlives_the_day_it_was_made(shown_once, monkeypatch, rf):
 
 def test_a_process_keeps_its_most_recent_pages_up_to_its_budget():
     def page(size: int) -> pagecache.Entry:
-        return pagecache.Entry(parts=(b"x" * size,), digest="", site="", post="", expires=0)
+        return pagecache.Entry(
+            parts=(b"x" * size,), holes=(), digest="", site="", post="", expires=0
+        )
 
     recent = pagecache._Recent(capacity=100)
     recent.put("a", page(40))
