@@ -205,7 +205,7 @@ class FailingMailBackend(BaseEmailBackend):
         raise RuntimeError("the mail relay answered nonsense")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_step_failing_after_the_commit_still_answers_with_the_stored_comment(settings, caplog):
     settings.EMAIL_BACKEND = f"{__name__}.FailingMailBackend"
     post = make_post(title="After the commit")
