@@ -40,10 +40,10 @@ class Commenter(Reader):
         return answer
 
     def owned_ids(self) -> set[int]:
-        """The comment ids in this browser's ownership cookie (signed, but readable)."""
+        """The comment ids in this browser's ownership cookie ("ids:timestamp:signature")."""
         for cookie in self.jar:
             if cookie.name == OWNERSHIP_COOKIE:
-                value = urllib.parse.unquote(cookie.value.strip('"')).rsplit(":", 1)[0]
+                value = urllib.parse.unquote(cookie.value.strip('"')).split(":", 1)[0]
                 return {int(part) for part in value.split(".") if part.isdigit()}
         return set()
 

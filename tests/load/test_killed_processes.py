@@ -25,7 +25,7 @@ pytestmark = pytest.mark.load
 
 KILLS = 6
 # More pages than the importer's READ_AHEAD_FROM: it reads them ahead in a process of its own.
-IMPORT_PAGES = 80
+IMPORT_PAGES = 56
 
 
 class SlowAnswers(Gunicorn):
