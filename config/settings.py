@@ -5,7 +5,7 @@ SECRET_KEY    required unless DEBUG is on
 DEBUG         1/true/yes/on to enable development mode (default off)
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost only)
 CACHE_URL     db (default), redis://host:port/n, or locmem; see the README
-DATABASE_TIMEOUT  seconds to wait for the database before answering 503 (default 5; 0: no limit)
+DATABASE_TIMEOUT  seconds to wait for the database before a 503 (default 5; SQLite locks 10)
 """
 
 import os
@@ -111,10 +111,11 @@ DATABASE_TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock up front (IMMEDIATE) instead of failing mid-transaction with
     # "database is locked", and WAL lets readers carry on while one process writes. The busy
-    # timeout bounds that queue.
+    # timeout bounds that queue: twice the deadline, as every process's writers share one lock
+    # and a busy machine makes the queue long before anything is wrong.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": DATABASE_TIMEOUT or 3600,
+        "timeout": 2 * DATABASE_TIMEOUT or 3600,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -120,7 +120,7 @@ def test_a_sqlite_file_locked_past_the_busy_timeout_gives_503s_and_readers_read_
     server = serve(sqlite_site, workers=4)
     post_url = _post_url(sqlite_site)
     database = sqlite_site.database_url.removeprefix("sqlite:///")
-    until = time.monotonic() + 45
+    until = time.monotonic() + 60
     with ThreadPoolExecutor(max_workers=2) as background:
         commenting = background.submit(
             comment_and_retry, server.url, post_url, commenters=4, each=5, until=until
@@ -128,7 +128,7 @@ def test_a_sqlite_file_locked_past_the_busy_timeout_gives_503s_and_readers_read_
         time.sleep(1)
         # Another process (a stuck job, a backup taken the wrong way) holds the write lock.
         holder = subprocess.Popen(
-            [sys.executable, "-c", _HOLD_WRITE_LOCK, database, "9"], stdout=subprocess.PIPE
+            [sys.executable, "-c", _HOLD_WRITE_LOCK, database, "14"], stdout=subprocess.PIPE
         )
         assert holder.stdout.readline() == b"locked\n"
         status, _seconds, _body = _timed_get(server.url, "/")
