@@ -20,6 +20,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # process at a time, with a few more processes than cores to cover the database round trips.
 worker_class = "sync"
 workers = web_workers()
+# A worker silent this long is killed with its request. It must stay well above the database's
+# own limits (config.settings DATABASE_TIMEOUT, 5 s; a reconnect, 3 s more), so that a hung
+# database ends each request as a 503 page, logged, rather than as a killed worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 # Django is imported once before forking: workers start faster and share its memory.

@@ -13,13 +13,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import django
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from blogarchive import parsing
+from blogarchive import parsing, readahead
 from blogarchive.models import Post
 from forum import markup, services
 from forum.models import Comment
@@ -156,7 +155,7 @@ def _prepared(paths: list[Path]) -> Iterator[PreparedPage | ImportFailed]:
         return
     # spawn, not fork: the writer holds database connections and may run threads.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=django.setup) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=readahead.start) as pool:
         waiting: deque = deque()
         for path in paths:
             waiting.append(pool.submit(_Attempt(prepare), path))

@@ -12,6 +12,7 @@ WEB_CONCURRENCY gunicorn's worker processes (gunicorn.conf.py); the checks read 
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT  where moderators' digests go (default without DEBUG: SMTP
               on localhost:25; `check --deploy` refuses a backend that keeps them elsewhere)
 SITE_URL      https://… address of the site, on which the digest's links are built
+DATABASE_TIMEOUT  seconds to wait for the database before a 503 (default 5; SQLite locks 10)
 """
 
 import ipaddress
@@ -129,17 +130,33 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that stops answering (down, hung, locked) becomes a 503 page within seconds instead
+# of a worker stuck until gunicorn kills it (gunicorn.conf.py: 30 s); 0 waits for ever, as a long
+# migration may need to.
+DATABASE_TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock up front (IMMEDIATE) instead of failing mid-transaction with
-    # "database is locked", and WAL lets readers carry on while one process writes.
+    # "database is locked", and WAL lets readers carry on while one process writes. The busy
+    # timeout bounds that queue: twice the deadline, as every process's writers share one lock
+    # and a busy machine makes the queue long before anything is wrong.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": 2 * DATABASE_TIMEOUT or 3600,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # config.postgresql gives up on a server that does not answer within the deadline (a stopped
+    # or hung server); the server ends its own statements a second sooner, so that a merely slow
+    # one fails cleanly and keeps its connection; keepalives notice a peer that went away.
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.update(connect_timeout=3, keepalives=1, keepalives_idle=10, keepalives_interval=2)
+    options.update(keepalives_count=3, deadline=DATABASE_TIMEOUT)
+    if DATABASE_TIMEOUT:
+        statement_ms = int(max(DATABASE_TIMEOUT - 1, DATABASE_TIMEOUT / 2) * 1000)
+        options["options"] = f"-c statement_timeout={statement_ms}"
+        options["tcp_user_timeout"] = int(DATABASE_TIMEOUT * 1000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

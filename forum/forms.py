@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from forum import markup
+from forum import markup, submissions
 from forum.models import Comment
 
 
@@ -30,6 +30,9 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    # This rendered form's one-use token (forum.submissions): a retry of it finds what it stored.
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
     error_messages = {
         "bad_parent": _("The comment you are replying to is not on this post any more."),
         "blank": _("Please write something before posting."),
@@ -43,6 +46,19 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.post = post
         self.parent_comment: Comment | None = None
+
+    @property
+    def token(self) -> str:
+        """The token the form is rendered with: the one it was sent with, or a new one."""
+        sent = self.data.get(submissions.FIELD, "") if self.is_bound else ""
+        if submissions.well_formed(sent):
+            return sent
+        return self.initial.setdefault(submissions.FIELD, submissions.new_token())
+
+    def clean_form_token(self) -> str:
+        # A missing or malformed token (an old page, a hand-made form) posts as before.
+        token = self.cleaned_data["form_token"]
+        return token if submissions.well_formed(token) else ""
 
     def clean_author_name(self):
         # One line: a newline or a control character in a name would break the feeds and

@@ -1,4 +1,4 @@
-"""Answers that say what went wrong: a friendly 503 while the database is out of reach
+"""Answers that say what went wrong: a friendly 503 while the database cannot do its work
 (instead of a 500), and a 405 that names the methods an address does take; and the content
 security policy header, built once."""
 
@@ -8,18 +8,23 @@ from csp.constants import HEADER
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import InterfaceError, InternalError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-# Database errors that mean "cannot reach the server right now", as opposed to a bug.
-_UNREACHABLE = (OperationalError, InterfaceError)
+# PostgreSQL's SQLSTATE for a write refused by a read-only server (a standby, or
+# default_transaction_read_only): the database works, but cannot take writes for now.
+_READ_ONLY = "25006"
 
 
 class DatabaseUnavailableMiddleware:
+    """A 503 page whatever keeps the database from its work for now: down, hung, locked past
+    the busy timeout, out of disk space, read-only; a bug (bad SQL, a broken constraint) stays
+    a 500."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -27,9 +32,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, _UNREACHABLE) or _is_lock_timeout(exception):
+        if not _unavailable(exception):
             return None
-        logger.warning("database unavailable: %s", exception)
+        logger.warning("database unavailable: %s", str(exception).strip().splitlines()[0])
         # Drop the broken connections so that the next request dials again and the site
         # recovers by itself once the database is back.
         for conn in connections.all(initialized_only=True):
@@ -40,8 +45,14 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-def _is_lock_timeout(exception: DatabaseError) -> bool:
-    return "locked" in str(exception).lower()
+def _unavailable(exception: Exception) -> bool:
+    # OperationalError covers what the server or the file system did (connection lost, timeout,
+    # disk full, SQLite's "database is locked" and "readonly database"); InterfaceError, a
+    # connection already closed.
+    if isinstance(exception, OperationalError | InterfaceError):
+        return True
+    cause = exception.__cause__
+    return isinstance(exception, InternalError) and getattr(cause, "pgcode", "") == _READ_ONLY
 
 
 class MethodNotAllowedMiddleware:

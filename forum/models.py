@@ -71,6 +71,9 @@ class Comment(MPTTModel):
     # Where an imported comment sat in its page's thread ("12" or "12.3"): the importer's
     # natural key, so that a second import finds what the first one wrote.
     import_key = models.CharField(max_length=40, blank=True, editable=False)
+    # What a reader's form submission is known by (forum.submissions): a retry of the same form
+    # finds the comment its first attempt stored, instead of storing it again.
+    submission = models.CharField(max_length=32, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = CommentQuerySet.as_manager()
@@ -106,6 +109,12 @@ class Comment(MPTTModel):
                 fields=["post", "import_key"],
                 condition=~models.Q(import_key=""),
                 name="comment_unique_import_key",
+            ),
+            # Two attempts of one form racing each other: the second insert fails, never stores.
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=~models.Q(submission=""),
+                name="comment_unique_submission",
             ),
         ]
 

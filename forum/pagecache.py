@@ -1,10 +1,11 @@
 """Whole post pages, kept ready to send to the readers who all see the same thing.
 
 A reader with no session, no comments of their own and no message waiting sees what every such
-reader sees, except for the CSRF token in the comment form. For them each process keeps the
-rendered page in its own bounded cache, with a marker where the token goes; serving one again is
-a read of two generations from `forum.counters` (Redis, or one small query), no template: the
-marker becomes a token minted for this reader.
+reader sees, except for the CSRF token and the one-use form token (forum.submissions) in the
+comment form. For them each process keeps the rendered page in its own bounded cache, cut where
+those tokens go; serving one again is a read of two generations from `forum.counters` (Redis,
+or one small query), no template: the cuts are filled with this reader's CSRF token and a form
+token minted for this copy of the page alone.
 
 An entry is good while the generations it was built under are current: one for its post, one
 for the whole site, each read before the page's data was. A change replaces the generation at
@@ -40,19 +41,23 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from forum import counters, ownership
+from forum import counters, ownership, submissions
 
 SITE = "page:gen:site"
 # More pages of conversations than any thread has; a longer ?page= is nobody's page.
 MAX_PAGE_DIGITS = 5
-# What the form's hidden CSRF input holds in a stored page; no token or page text contains it.
-MARKER = "\x00csrf\x00"
-_TOKEN_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)"')
+# The hidden inputs whose values are each reader's own, by what fills them.
+CSRF, FORM = "csrf", "form"
+_HOLES = {"csrfmiddlewaretoken": CSRF, submissions.FIELD: FORM}
+_TOKEN_INPUT = re.compile(
+    rf'<input type="hidden" name="({"|".join(_HOLES)})" value="(?P<value>[^"]*)"'
+)
 
 
 @dataclass(frozen=True)
 class Entry:
-    parts: tuple[bytes, ...]  # the page's bytes, cut where the reader's CSRF token goes
+    parts: tuple[bytes, ...]  # the page's bytes, cut where each reader's own values go
+    holes: tuple[str, ...]  # what goes in each cut, in order: CSRF or FORM
     digest: str
     site: int  # the generations it was built under
     post: int
@@ -60,7 +65,15 @@ class Entry:
 
     @property
     def needs_token(self) -> bool:
-        return len(self.parts) > 1
+        return CSRF in self.holes
+
+    def filled(self, csrf_token: bytes) -> bytes:
+        """The page with this reader's CSRF token, and a new token in each comment form."""
+        pieces = [self.parts[0]]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            pieces.append(csrf_token if hole == CSRF else submissions.new_token().encode())
+            pieces.append(part)
+        return b"".join(pieces)
 
 
 def cacheable(request) -> bool:
@@ -126,7 +139,7 @@ def respond(request, entry: Entry) -> HttpResponse:
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    response = HttpResponse(token.join(entry.parts))
+    response = HttpResponse(entry.filled(token))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -143,15 +156,27 @@ def store(request, where: str, response: HttpResponse, digest: str, generations:
     """Keep a freshly rendered shared page, under the generations read before its data was."""
     if not generations:
         return
-    content = _TOKEN_INPUT.sub(rf'\g<1>{MARKER}"', response.content.decode())
+    parts, holes = _cut(response.content.decode())
     entry = Entry(
-        parts=tuple(part.encode() for part in content.split(MARKER)),
+        parts=parts,
+        holes=holes,
         digest=digest,
         site=generations[SITE],
         post=generations[_post_key(where)],
         expires=clock.time() + (seconds := _seconds_left_today()),
     )
     cache.set(_entry_key(request, where), entry, seconds)
+
+
+def _cut(content: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    """The page's bytes cut where each reader's own values go, and what goes in each cut."""
+    parts, holes, start = [], [], 0
+    for found in _TOKEN_INPUT.finditer(content):
+        parts.append(content[start : found.start("value")].encode())
+        holes.append(_HOLES[found.group(1)])
+        start = found.end("value")
+    parts.append(content[start:].encode())
+    return tuple(parts), tuple(holes)
 
 
 def post_changed(where: str) -> None:

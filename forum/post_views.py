@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import browsers, ownership, pagecache, selectors, services, threads
+from forum import browsers, ownership, pagecache, selectors, services, submissions, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
@@ -97,8 +97,19 @@ _REFUSAL_PAGES = {429: "forum/slow_down.html", 503: "forum/posting_paused.html"}
 
 
 def _submit(request, post: Post, form: CommentForm):
-    """Store a valid form's comment and redirect to it; None (form errors set) if refused."""
+    """Store a valid form's comment and redirect to it; None (form errors set) if refused.
+
+    A retried form gets the same answer as its first attempt: the redirect and the cookie.
+    """
     data = form.cleaned_data
+    submission = submissions.key(
+        request,
+        data["form_token"],
+        post_id=post.pk,
+        parent_id=data["parent"],
+        author_name=data["author_name"],
+        body=data["body"],
+    )
     try:
         comment = services.submit_comment(
             post=post,
@@ -108,12 +119,21 @@ def _submit(request, post: Post, form: CommentForm):
             commenter=commenter_id(request),
             browser=browsers.browser_id(request),
             honeypot=data["website"],
+            submission=submission,
         )
     except Refused as refusal:
         if refusal.status_code in _REFUSAL_PAGES:
             return _refused(request, post, form, refusal)
         form.add_error(refusal.field, refusal.message)
         return None
+    _thank(request, comment)
+    response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
+    ownership.remember(request, response, comment.pk)
+    browsers.remember(request, response)
+    return response
+
+
+def _thank(request, comment: Comment) -> None:
     # Shown next to the comment, where the page lands (see _notices).
     about = near_comment(comment.pk)
     if comment.status == Comment.Status.APPROVED:
@@ -129,10 +149,6 @@ def _submit(request, post: Post, form: CommentForm):
             ),
             extra_tags=about,
         )
-    response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
-    ownership.remember(request, response, comment.pk)
-    browsers.remember(request, response)
-    return response
 
 
 def _refused(request, post: Post, form: CommentForm, refusal: Refused):

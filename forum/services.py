@@ -7,19 +7,22 @@ corrupt the tree, so each write here takes, inside its transaction:
 - on SQLite, nothing more: transactions begin IMMEDIATE (config.settings), so writers queue.
 """
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from blogarchive.models import Post
 from forum import caching, markup, transitions
 from forum.models import Comment
 from moderation import screening
+
+logger = logging.getLogger(__name__)
 
 # The first key of every advisory lock this module takes, so it never meets anyone else's.
 _LOCK_NAMESPACE = 0x0F0A
@@ -50,23 +53,34 @@ def submit_comment(
     commenter: str,
     browser: str = "",
     honeypot: str = "",
+    submission: str = "",
 ) -> Comment:
     """Screen and store a reader's comment or reply; raises screening.Refused when refused.
 
-    Locks: the parent's tree for a reply, the new-tree key for a top-level comment.
+    A submission (forum.submissions) already stored, by an earlier attempt of the same form, is
+    returned as it is. Locks: the parent's tree for a reply, the new-tree key for a top-level
+    comment.
     """
+    if submission and (stored := _submitted(submission)):
+        return stored
     body = markup.normalise(body)
     body_html = markup.render(body)
     author_name = markup.one_line(author_name)
-    verdict = screening.screen(
-        post=post,
-        parent=parent,
-        author_name=author_name,
-        body=body,
-        body_html=body_html,
-        commenter=commenter,
-        honeypot=honeypot,
-    )
+    try:
+        verdict = screening.screen(
+            post=post,
+            parent=parent,
+            author_name=author_name,
+            body=body,
+            body_html=body_html,
+            commenter=commenter,
+            honeypot=honeypot,
+        )
+    except screening.Refused:
+        # A retry racing its own first attempt is refused as a duplicate of it once that commits.
+        if submission and (stored := _submitted(submission)):
+            return stored
+        raise
     comment = Comment(
         post=post,
         author_name=author_name,
@@ -77,20 +91,52 @@ def submit_comment(
         hold_reason=verdict.reason,
         commenter=commenter,
         browser=browser,
+        submission=submission,
     )
-    with transaction.atomic():
-        if parent is None:
-            _lock_tree(_NEW_TREE)
-            comment.insert_at(None, save=True)
-        else:
-            _lock_tree(parent.tree_id)
-            # Read the parent again under the lock: its lft/rght may have moved since the
-            # form was validated, and django-mptt numbers the reply from them.
-            parent = Comment.objects.select_related(None).get(pk=parent.pk)
-            comment.insert_at(parent, position="last-child", save=True)
-        if comment.status == Comment.Status.APPROVED:
-            caching.thread_changed(post.pk)
-        screening.comment_saved(comment)
+    return _store(comment, parent)
+
+
+def _submitted(submission: str) -> Comment | None:
+    # The condition repeats the unique index's own, so that SQLite uses that partial index.
+    return Comment.objects.filter(~Q(submission=""), submission=submission).first()
+
+
+def _store(comment: Comment, parent: Comment | None) -> Comment:
+    """Insert the comment in a transaction; what is stored, even if a step after COMMIT fails."""
+    committed, stored = [], comment
+    try:
+        with transaction.atomic():
+            # The first hook to run after COMMIT, so that one failing later cannot hide the commit.
+            transaction.on_commit(lambda: committed.append(True))
+            stored = _insert(comment, parent)
+    except Exception as error:
+        if not committed:
+            # Only the unique submission can clash here: the same form, stored by a retry.
+            clash = isinstance(error, IntegrityError) and comment.submission
+            if clash and (stored := _submitted(comment.submission)):
+                return stored
+            raise
+        # Stored: its author must be told so, and given the cookie that lets them see it.
+        logger.error("comment %s is stored; a step after its commit failed: %r", stored.pk, error)
+    return stored
+
+
+def _insert(comment: Comment, parent: Comment | None) -> Comment:
+    """Lock, then insert the comment in its tree; or the same submission, stored meanwhile."""
+    _lock_tree(_NEW_TREE if parent is None else parent.tree_id)
+    # Under the lock, an attempt of the same form (same tree) waits for the other to commit.
+    if comment.submission and (stored := _submitted(comment.submission)):
+        return stored
+    if parent is None:
+        comment.insert_at(None, save=True)
+    else:
+        # Read the parent again under the lock: its lft/rght may have moved since the form was
+        # validated, and django-mptt numbers the reply from them.
+        parent = Comment.objects.select_related(None).get(pk=parent.pk)
+        comment.insert_at(parent, position="last-child", save=True)
+    if comment.status == Comment.Status.APPROVED:
+        caching.thread_changed(comment.post_id)
+    screening.comment_saved(comment)
     return comment
 
 
