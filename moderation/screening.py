@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum.models import Comment
-from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
+from moderation import personal
+from moderation.models import BlockedCommenter, ModerationPolicy, WatchedName, WordRule
 
 Status = Comment.Status
 _LINK = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
@@ -51,6 +52,7 @@ def screen(*, post, parent, author_name: str, body: str, commenter: str, honeypo
     if banned:
         return Verdict(Status.SPAM, f"banned word: {banned[0]}")
     reasons = [f"held word: {word}" for word in held]
+    reasons += personal_information_reasons(f"{author_name}\n{body}")
     links = len(_LINK.findall(body))
     if links > policy.max_links:
         reasons.append(f"{links} links (more than {policy.max_links})")
@@ -61,6 +63,13 @@ def screen(*, post, parent, author_name: str, body: str, commenter: str, honeypo
     if reasons:
         return Verdict(Status.PENDING, "; ".join(reasons)[:200])
     return Verdict(Status.APPROVED)
+
+
+def personal_information_reasons(text: str) -> list[str]:
+    """One hold reason naming the kinds of personal information in the text, or none."""
+    names = WatchedName.objects.values_list("name", flat=True)
+    kinds = personal.kinds_found(personal.find_personal_information(text, names))
+    return [f"personal information: {', '.join(kinds)}"] if kinds else []
 
 
 def _refuse_if_closed(post, policy: ModerationPolicy) -> None:

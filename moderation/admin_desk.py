@@ -1,0 +1,183 @@
+"""The moderator's desk in the admin: each comment shown in context with its own decision
+buttons, deciding one comment per request and undoing it, with or without JavaScript.
+
+Without JavaScript a button posts the queue's own form and the answer is a redirect back to the
+same page of the queue; the queue's script posts the same fields and asks for JSON instead.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import get_template
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from forum import markup
+from forum.models import Comment
+from forum.rendering import uk_time
+from moderation import desk, services
+from moderation.admin_base import DONE
+from moderation.models import Decision
+
+Action = Decision.Action
+# The buttons, in the order shown, each with the key that presses it on the queue.
+BUTTONS = [
+    (Action.APPROVE, gettext_lazy("Approve"), "a"),
+    (Action.REJECT, gettext_lazy("Reject"), "r"),
+    (Action.SPAM, gettext_lazy("Spam"), "s"),
+]
+
+# What the queue's keys do, for its help ("?").
+KEYS = [
+    ("j", gettext_lazy("next comment")),
+    ("k", gettext_lazy("previous comment")),
+    ("a", gettext_lazy("approve")),
+    ("r", gettext_lazy("reject")),
+    ("s", gettext_lazy("spam")),
+    ("u", gettext_lazy("undo the last decision")),
+    ("?", gettext_lazy("show or hide these keys")),
+]
+
+
+class DeskMixin:
+    """Decision buttons and context for a comment admin; `transitions` says what each may do."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        decide = self.admin_site.admin_view(require_POST(self.decide_view))
+        undo = self.admin_site.admin_view(require_POST(self.undo_decision_view))
+        return [
+            path("decide/", decide, name="%s_%s_decide" % info),
+            path("undo/<int:decision_id>/", undo, name="%s_%s_undo_decision" % info),
+            *super().get_urls(),
+        ]
+
+    # Where the comment's own page goes after a decision: back to the list, or stay.
+    stay_after_deciding = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The comment's page, with the same context and decision buttons as the queue."""
+        comment = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if comment is not None:
+            context["desk_card"], context["desk_why"] = self.desk_rows([comment])[comment.pk]
+            info = self.opts.app_label, self.opts.model_name
+            context["desk_next"] = (
+                request.get_full_path()
+                if self.stay_after_deciding
+                else reverse("admin:%s_%s_changelist" % info)
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def desk_urls(self) -> dict[str, str]:
+        info = self.opts.app_label, self.opts.model_name
+        return {
+            "decide": reverse("admin:%s_%s_decide" % info),
+            "undo": reverse("admin:%s_%s_undo_decision" % info, args=[918273645]),
+        }
+
+    def decide_view(self, request):
+        """Decide one comment: the button's value is "action:comment id"."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        action, _sep, pk = request.POST.get("decide", "").partition(":")
+        if action not in self.transitions or not pk.isdigit():
+            return self._answer(request, {"decided": False, "message": _("Unknown decision.")})
+        reason = markup.normalise(request.POST.get(f"reason-{pk}", ""))[:200]
+        started = timezone.now()
+        outcome = services.decide(
+            [int(pk)], action, moderator=request.user, reason=reason, allowed=self.transitions
+        )
+        if not outcome.decided:
+            state = outcome.already.get(int(pk))
+            message = _("Someone else decided this comment first: it is %(state)s.") % {
+                "state": DONE.get(state, _("gone"))
+            }
+            return self._answer(request, {"decided": False, "message": message}, warn=True)
+        decision = Decision.objects.filter(
+            comment_id=pk, action=action, moderator=request.user, decided_at__gte=started
+        ).first()
+        done = str(DONE[self.transitions[action][1]]).capitalize()
+        return self._answer(
+            request,
+            {
+                "decided": True,
+                "message": done,
+                "undo": self.desk_urls()["undo"].replace("918273645", str(decision.pk)),
+                "confirm_undo": _confirm_undo_url(decision),
+            },
+        )
+
+    def undo_decision_view(self, request, decision_id: int):
+        """Undo one decision, if nothing has changed its comment since."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        decision = get_object_or_404(Decision.objects.select_related("comment"), pk=decision_id)
+        undone = decision.action in self.transitions and services.undo(
+            decision, moderator=request.user
+        )
+        message = _("Undone.") if undone else _("It has changed since; left as it is.")
+        return self._answer(request, {"undone": undone, "message": message}, warn=not undone)
+
+    def _answer(self, request, answer: dict, *, warn: bool = False):
+        """JSON for the queue's script; otherwise a message and a redirect to where it was."""
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(answer)
+        if answer.get("confirm_undo"):
+            text = format_html(
+                '{} · <a href="{}">{}</a>', answer["message"], answer["confirm_undo"], _("Undo")
+            )
+        else:
+            text = answer["message"]
+        self.message_user(request, text, "warning" if warn else "success")
+        return HttpResponseRedirect(self._back(request))
+
+    def _back(self, request) -> str:
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            return back
+        info = self.opts.app_label, self.opts.model_name
+        return reverse("admin:%s_%s_changelist" % info)
+
+    def desk_rows(self, comments: list[Comment]) -> dict[int, str]:
+        """Each comment's card and why it waits, rendered, keyed by the comment's id."""
+        context = desk.read_in_context(comments)
+        card, why = (
+            get_template("admin/moderation/_desk_card.html"),
+            get_template("admin/moderation/_desk_why.html"),
+        )
+        urls = self.desk_urls()
+        rows = {}
+        for comment in comments:
+            shown = {
+                "comment": comment,
+                "desk": context[comment.pk],
+                "buttons": self.buttons_for(comment, context[comment.pk]),
+                "decide_url": urls["decide"],
+                "posted": uk_time(comment.created) if comment.created else "",
+                "parent_posted": _posted(comment.parent),
+            }
+            rows[comment.pk] = (card.render(shown), why.render(shown))
+        return rows
+
+    def buttons_for(self, comment: Comment, in_context: desk.InContext) -> list[tuple]:
+        """The decisions this admin may take on the comment as it stands."""
+        return [
+            (action, label, key)
+            for action, label, key in BUTTONS
+            if comment.status in self.transitions[action][0]
+        ]
+
+
+def _posted(comment: Comment | None) -> str:
+    return uk_time(comment.created) if comment is not None and comment.created else ""
+
+
+def _confirm_undo_url(decision: Decision) -> str:
+    """The page that asks before undoing: what a link in a message may safely point to."""
+    return f"{reverse('admin:moderation_decision_undo')}?{urlencode({'ids': decision.pk})}"
