@@ -48,12 +48,11 @@ class DeskMixin:
     """Decision buttons and context for a comment admin; `transitions` says what each may do."""
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
         undo = self.admin_site.admin_view(require_POST(self.undo_decision_view))
         return [
-            path("decide/", decide, name="%s_%s_decide" % info),
-            path("undo/<int:decision_id>/", undo, name="%s_%s_undo_decision" % info),
+            path("decide/", decide, name=self._url_name("decide")),
+            path("undo/<int:decision_id>/", undo, name=self._url_name("undo_decision")),
             *super().get_urls(),
         ]
 
@@ -66,19 +65,20 @@ class DeskMixin:
         context = dict(extra_context or {})
         if comment is not None:
             context["desk_card"], context["desk_why"] = self.desk_rows([comment])[comment.pk]
-            info = self.opts.app_label, self.opts.model_name
             context["desk_next"] = (
                 request.get_full_path()
                 if self.stay_after_deciding
-                else reverse("admin:%s_%s_changelist" % info)
+                else reverse(f"admin:{self._url_name('changelist')}")
             )
         return super().change_view(request, object_id, form_url, context)
 
+    def _url_name(self, view: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
     def desk_urls(self) -> dict[str, str]:
-        info = self.opts.app_label, self.opts.model_name
         return {
-            "decide": reverse("admin:%s_%s_decide" % info),
-            "undo": reverse("admin:%s_%s_undo_decision" % info, args=[918273645]),
+            "decide": reverse(f"admin:{self._url_name('decide')}"),
+            "undo": reverse(f"admin:{self._url_name('undo_decision')}", args=[918273645]),
         }
 
     def decide_view(self, request):
@@ -141,8 +141,7 @@ class DeskMixin:
         back = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             return back
-        info = self.opts.app_label, self.opts.model_name
-        return reverse("admin:%s_%s_changelist" % info)
+        return reverse(f"admin:{self._url_name('changelist')}")
 
     def desk_rows(self, comments: list[Comment]) -> dict[int, str]:
         """Each comment's card and why it waits, rendered, keyed by the comment's id."""
