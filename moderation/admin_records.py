@@ -1,7 +1,7 @@
 """The moderators' records in the admin: the policy switch and its history, the word lists,
 blocked commenters, the audit trail of decisions (with undo) and readers' reports."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from forum.rendering import uk_time
 from moderation import services
 from moderation.admin_base import UNDOABLE, ModeratePermission, ReadOnlyAdmin, shorten
 from moderation.models import (
@@ -121,6 +122,8 @@ def _shown(policy: ModerationPolicy, field) -> str:
     value = field.value_from_object(policy)
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime):
+        value = uk_time(value)
     return "—" if value is None else str(value)[:200]
 
 

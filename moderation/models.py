@@ -95,7 +95,7 @@ class ModerationPolicy(models.Model):
             PolicyChange.objects.create(
                 changed_by=by,
                 field=str(self._meta.get_field("lockdown_until").verbose_name),
-                old_value=str(ended),
+                old_value=uk_time(ended),
                 new_value=str(_("ended: back to “%(mode)s”") % {"mode": self.describe()}),
             )
         return bool(changed)
