@@ -36,9 +36,13 @@
     select(all[Math.min(Math.max(at + by, 0), all.length - 1)]);
   }
 
+  // One request at a time, in the order the keys were pressed: a moderator typing "aaaa" sends
+  // four decisions one after another, never four at once.
+  let inFlight = Promise.resolve();
+
   function post(url, data) {
     data.append("csrfmiddlewaretoken", csrf);
-    return fetch(url, {
+    const send = () => fetch(url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -47,6 +51,9 @@
       if (!response.ok) throw new Error(String(response.status));
       return response.json();
     });
+    const answer = inFlight.then(send, send);
+    inFlight = answer.catch(() => null);
+    return answer;
   }
 
   function outcome(row, message, undoUrl) {
