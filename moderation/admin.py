@@ -20,7 +20,7 @@ from moderation import (
     services,
 )
 from moderation.admin_base import DONE, ModeratePermission, shorten
-from moderation.admin_desk import KEYS, DeskMixin
+from moderation.admin_desk import KEYS, DeskMixin, ReportedFirst
 from moderation.admin_forms import CorrectionForm, ModerationActionForm, ReasonForm
 from moderation.models import (
     Decision,
@@ -250,8 +250,12 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
         return super().get_queryset(request).filter(status=Status.PENDING)
 
     def get_ordering(self, request):
-        # Comments readers' reports have hidden first, then the oldest: only a few are reported.
+        # Comments readers' reports have hidden first, then the oldest. This orders a queue of
+        # one page, or "show all"; a longer one is paged by ReportedFirst, off the indexes.
         return [open_reports().desc(), "created", "pk"]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(ReportedFirst(queryset), per_page, orphans, allow_empty_first_page)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
