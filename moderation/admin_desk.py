@@ -8,7 +8,6 @@ same page of the queue; the queue's script posts the same fields and asks for JS
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from forum import markup
 from forum.models import Comment
-from forum.rendering import uk_time
-from moderation import desk, services
+from moderation import desk, desk_html, services
 from moderation.admin_base import DONE
 from moderation.models import Decision, Report
 
@@ -143,26 +141,19 @@ class DeskMixin:
             return back
         return reverse(f"admin:{self._url_name('changelist')}")
 
-    def desk_rows(self, comments: list[Comment]) -> dict[int, str]:
-        """Each comment's card and why it waits, rendered, keyed by the comment's id."""
+    def desk_rows(self, comments: list[Comment]) -> dict[int, tuple[str, str]]:
+        """Each comment's card and why it waits, as HTML, keyed by the comment's id."""
         context = desk.read_in_context(comments)
-        card, why = (
-            get_template("admin/moderation/_desk_card.html"),
-            get_template("admin/moderation/_desk_why.html"),
-        )
-        urls = self.desk_urls()
-        rows = {}
-        for comment in comments:
-            shown = {
-                "comment": comment,
-                "desk": context[comment.pk],
-                "buttons": self.buttons_for(comment, context[comment.pk]),
-                "decide_url": urls["decide"],
-                "posted": uk_time(comment.created) if comment.created else "",
-                "parent_posted": _posted(comment.parent),
-            }
-            rows[comment.pk] = (card.render(shown), why.render(shown))
-        return rows
+        decide_url, strings = self.desk_urls()["decide"], desk_html.Strings()
+        return {
+            c.pk: (
+                desk_html.card(
+                    c, context[c.pk], self.buttons_for(c, context[c.pk]), decide_url, strings
+                ),
+                desk_html.why(c, context[c.pk], strings),
+            )
+            for c in comments
+        }
 
     def buttons_for(self, comment: Comment, in_context: desk.InContext) -> list[tuple]:
         """The decisions this admin may take on the comment as it stands."""
@@ -171,10 +162,6 @@ class DeskMixin:
             for action, label, key in BUTTONS
             if comment.status in self.transitions[action][0]
         ]
-
-
-def _posted(comment: Comment | None) -> str:
-    return uk_time(comment.created) if comment is not None and comment.created else ""
 
 
 def _confirm_undo_url(decision: Decision) -> str:

@@ -246,6 +246,10 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")
         ]
+        indexes = [
+            # The few reports nobody has dealt with: the queue puts their comments first.
+            models.Index(fields=["comment"], condition=models.Q(resolved=False), name="report_open")
+        ]
 
     def __str__(self) -> str:
         return f"Report on #{self.comment_id}"

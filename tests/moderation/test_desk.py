@@ -120,7 +120,8 @@ def test_published_comments_that_answer_a_reported_comment_by_its_time_are_shown
     card = cells(html_of(moderator_client.get(QUEUE)), "comment_in_context")[0]
 
     assert (
-        "Answered by its time in 1 published comment: Anonymous Anon 12.51 is quite wrong." in card
+        "Answered by its time in 1 published comment: "
+        "Anonymous · 21 December 2015 at 12:56 Anon 12.51 is quite wrong." in card
     )
     assert "someone else" not in card and "earlier" not in card
 
