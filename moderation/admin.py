@@ -263,9 +263,14 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
         # Every commenter, report and answer on the page in one query each, not one per row.
         records = services.commenter_record(c.commenter for c in comments)
         rows = self.desk_rows(comments)
+        # Reversed once for the page: "{pk}" stands where each comment's id goes.
+        change_url = reverse("admin:moderation_pendingcomment_change", args=[0]).replace(
+            "/0/", "/{pk}/"
+        )
         for comment in comments:
             comment.record = records.get(comment.commenter, {})
             comment.card, comment.why = rows[comment.pk]
+            comment.change_url = change_url.format(pk=comment.pk)
         return changelist
 
     def changelist_view(self, request, extra_context=None):
@@ -291,7 +296,7 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
     def author_and_record(self, comment):
         return format_html(
             '<a class="desk-author" href="{}">{}</a><span class="desk-record">{}</span>',
-            reverse("admin:moderation_pendingcomment_change", args=[comment.pk]),
+            comment.change_url,
             comment.display_name,
             self.record(comment),
         )

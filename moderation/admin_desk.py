@@ -145,23 +145,20 @@ class DeskMixin:
         """Each comment's card and why it waits, as HTML, keyed by the comment's id."""
         context = desk.read_in_context(comments)
         decide_url, strings = self.desk_urls()["decide"], desk_html.Strings()
-        return {
-            c.pk: (
-                desk_html.card(
-                    c, context[c.pk], self.buttons_for(c, context[c.pk]), decide_url, strings
-                ),
+        # Translated once for the page, not once for each of its fifty cards.
+        buttons = [(action, str(label), key) for action, label, key in BUTTONS]
+        rows = {}
+        for c in comments:
+            choices = self.buttons_for(c, context[c.pk], buttons)
+            rows[c.pk] = (
+                desk_html.card(c, context[c.pk], choices, decide_url, strings),
                 desk_html.why(c, context[c.pk], strings),
             )
-            for c in comments
-        }
+        return rows
 
-    def buttons_for(self, comment: Comment, in_context: desk.InContext) -> list[tuple]:
+    def buttons_for(self, comment: Comment, in_context: desk.InContext, buttons: list) -> list:
         """The decisions this admin may take on the comment as it stands."""
-        return [
-            (action, label, key)
-            for action, label, key in BUTTONS
-            if comment.status in self.transitions[action][0]
-        ]
+        return [b for b in buttons if comment.status in self.transitions[b[0]][0]]
 
 
 def _confirm_undo_url(decision: Decision) -> str:
