@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 
@@ -25,3 +26,22 @@ def pseudonym(commenter: str, post_id: int) -> str:
     """
     key = f"pseudonym:{settings.SECRET_KEY}".encode()
     return hmac.new(key, f"{post_id}:{commenter}".encode(), hashlib.sha256).hexdigest()[:4]
+
+
+def network_of(address: str) -> str:
+    """The network an address belongs to: its /24 for IPv4, its /64 for IPv6."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def network_id(request) -> str:
+    """A keyed hash of the client's network: one person with many addresses usually has one."""
+    key = f"network:{settings.SECRET_KEY}".encode()
+    network = network_of(client_address(request)).encode()
+    return hmac.new(key, network, hashlib.sha256).hexdigest()[:32]

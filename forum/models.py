@@ -62,6 +62,12 @@ class Comment(MPTTModel):
     public_reason = models.CharField(_("reason shown to the author"), max_length=200, blank=True)
     # A keyed hash of the commenter's IP address (moderation.identity); never the address.
     commenter = models.CharField(_("commenter"), max_length=64, blank=True)
+    # A keyed hash of the random id in the posting browser's cookie (forum.browsers): it tells
+    # a moderator whether one address is one person or many behind a shared connection.
+    browser = models.CharField(_("browser"), max_length=32, blank=True, editable=False)
+    # Sent back to the queue by readers' reports, until a moderator decides: the queue lists
+    # these first, for they were public a moment ago.
+    hidden_by_readers = models.BooleanField(_("hidden after reports"), default=False)
     # Where an imported comment sat in its page's thread ("12" or "12.3"): the importer's
     # natural key, so that a second import finds what the first one wrote.
     import_key = models.CharField(max_length=40, blank=True, editable=False)
@@ -84,9 +90,10 @@ class Comment(MPTTModel):
             # A commenter's comments, by equality only (the troll rule, blocking, rejecting all).
             models.Index(fields=["commenter"], name="comment_commenter"),
             models.Index(fields=["status", "created"], name="comment_status_created"),
-            # The moderation queue: pending comments oldest first, and the posts they are on.
+            # The moderation queue: pending comments, those readers hid first, then oldest first;
+            # and the posts they are on.
             models.Index(
-                fields=["created", "id"],
+                fields=["-hidden_by_readers", "created", "id"],
                 condition=models.Q(status="pending"),
                 name="comment_queue_order",
             ),

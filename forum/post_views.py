@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import ownership, pagecache, services, threads
+from forum import browsers, ownership, pagecache, services, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
@@ -100,6 +100,7 @@ def _submit(request, post: Post, form: CommentForm):
             author_name=data["author_name"],
             body=data["body"],
             commenter=commenter_id(request),
+            browser=browsers.browser_id(request),
             honeypot=data["website"],
         )
     except Refused as refusal:
@@ -122,6 +123,7 @@ def _submit(request, post: Post, form: CommentForm):
         )
     response = HttpResponseRedirect(reverse("forum:comment", args=[comment.pk]))
     ownership.remember(request, response, comment.pk)
+    browsers.remember(request, response)
     return response
 
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from blogarchive.models import Post
-from forum import caching, markup
+from forum import caching, markup, transitions
 from forum.models import Comment
 from moderation import screening
 
@@ -33,6 +33,14 @@ def _lock_tree(tree_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, tree_id])
 
 
+# The move in forum.transitions that stores a new comment with each status screening gives.
+_SCREENED = {
+    Comment.Status.APPROVED: "publish",
+    Comment.Status.PENDING: "hold",
+    Comment.Status.SPAM: "refuse_as_spam",
+}
+
+
 def submit_comment(
     *,
     post: Post,
@@ -40,6 +48,7 @@ def submit_comment(
     author_name: str,
     body: str,
     commenter: str,
+    browser: str = "",
     honeypot: str = "",
 ) -> Comment:
     """Screen and store a reader's comment or reply; raises screening.Refused when refused.
@@ -62,9 +71,10 @@ def submit_comment(
         body=body,
         body_html=markup.render(body),
         created=timezone.now(),
-        status=verdict.status,
+        status=transitions.first_state(_SCREENED[verdict.status], transitions.Actor.SYSTEM),
         hold_reason=verdict.reason,
         commenter=commenter,
+        browser=browser,
     )
     with transaction.atomic():
         if parent is None:
@@ -151,18 +161,19 @@ def _import_missing_replies(post, node, key, existing, report, render) -> None:
 
 
 def _imported_comment(post: Post, node: ThreadNode, key: str, render) -> Comment:
-    removed = Comment.RemovedBy.NOBODY
+    removed, move = Comment.RemovedBy.NOBODY, "publish"
     if node.removed:
         removed = (
             Comment.RemovedBy.AUTHOR if node.removed == "author" else Comment.RemovedBy.MODERATOR
         )
+        move = "import_removed"
     return Comment(
         post=post,
         author_name=node.author or "",
         body=node.body,
         body_html=render(node.body),
         created=node.created,
-        status=Comment.Status.REMOVED if node.removed else Comment.Status.APPROVED,
+        status=transitions.first_state(move, transitions.Actor.IMPORTER),
         removed_by=removed,
         import_key=key,
     )

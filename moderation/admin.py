@@ -20,13 +20,13 @@ from moderation import (
     services,
 )
 from moderation.admin_base import DONE, ModeratePermission, shorten
-from moderation.admin_desk import KEYS, DeskMixin, ReportedFirst
+from moderation.admin_desk import KEYS, DeskMixin
 from moderation.admin_forms import CorrectionForm, ModerationActionForm, ReasonForm
 from moderation.models import (
     Decision,
     PendingComment,
 )
-from moderation.selectors import open_reports, state_counts
+from moderation.selectors import browsers_per_address, open_reports, state_counts
 
 Status = Comment.Status
 Action = Decision.Action
@@ -49,6 +49,7 @@ class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
         "approve_selected",
         "reject_selected",
         "spam_selected",
+        "keep_selected",
         "block_commenters",
         "reject_all_from_commenters",
     ]
@@ -113,6 +114,21 @@ class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
     @admin.action(permissions=["moderate"], description=_("Mark the comments as spam"))
     def spam_selected(self, request, queryset):
         self._decide(request, chosen_ids(request, queryset), Action.SPAM)
+
+    @admin.action(permissions=["moderate"], description=_("Keep (dismiss reports)"))
+    def keep_selected(self, request, queryset):
+        reason, _public = ReasonForm(request.POST).reasons()
+        outcome = services.keep(
+            chosen_ids(request, queryset), moderator=request.user, reason=reason
+        )
+        if n := len(outcome.decided):
+            message = ngettext(
+                "%(n)d comment kept up; reports will not hide it again.",
+                "%(n)d comments kept up; reports will not hide them again.",
+                n,
+            )
+            self.message_user(request, message % {"n": n}, messages.SUCCESS)
+        self._tell(request, services.Outcome(already=outcome.already), Action.KEEP, None)
 
     @admin.action(
         permissions=["moderate"],
@@ -241,6 +257,9 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
     # A card holds buttons and links of its own: the author's name links to the comment's page.
     list_display_links = None
     list_filter = [StateFilter, WaitingOnPostFilter]
+    # What readers' reports hid first (it was public a moment ago), then oldest first: read
+    # straight off the partial index of pending comments.
+    ordering = ["-hidden_by_readers", "created", "pk"]
     # The total count is one more scan of a queue that may hold 100,000 comments.
     show_full_result_count = False
     # A screenful a moderator can read and decide in one go; the admin's rendering costs per row.
@@ -249,19 +268,12 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Status.PENDING)
 
-    def get_ordering(self, request):
-        # Comments readers' reports have hidden first, then the oldest. This orders a queue of
-        # one page, or "show all"; a longer one is paged by ReportedFirst, off the indexes.
-        return [open_reports().desc(), "created", "pk"]
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return self.paginator(ReportedFirst(queryset), per_page, orphans, allow_empty_first_page)
-
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         comments = list(changelist.result_list)
         # Every commenter, report and answer on the page in one query each, not one per row.
         records = services.commenter_record(c.commenter for c in comments)
+        browsers = browsers_per_address(c.commenter for c in comments)
         rows = self.desk_rows(comments)
         # Reversed once for the page: "{pk}" stands where each comment's id goes.
         change_url = reverse("admin:moderation_pendingcomment_change", args=[0]).replace(
@@ -269,6 +281,7 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
         )
         for comment in comments:
             comment.record = records.get(comment.commenter, {})
+            comment.browsers = browsers.get(comment.commenter, 0)
             comment.card, comment.why = rows[comment.pk]
             comment.change_url = change_url.format(pk=comment.pk)
         return changelist
@@ -294,11 +307,15 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
 
     @admin.display(description=_("author"))
     def author_and_record(self, comment):
+        browsers = getattr(comment, "browsers", 0)
         return format_html(
-            '<a class="desk-author" href="{}">{}</a><span class="desk-record">{}</span>',
+            '<a class="desk-author" href="{}">{}</a><span class="desk-record">{}</span>{}',
             comment.change_url,
             comment.display_name,
             self.record(comment),
+            format_html('<span class="desk-record">{}</span>', self.browsers(comment))
+            if comment.commenter and browsers
+            else "",
         )
 
     @admin.display(description=_("commenter's record"))
@@ -311,6 +328,14 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
             "rejected": record.get(Status.REJECTED, 0),
             "spam": record.get(Status.SPAM, 0),
         }
+
+    @admin.display(description=_("browsers at this address"))
+    def browsers(self, comment):
+        """One browser is one person; several are a shared connection (a library, an office)."""
+        n = getattr(comment, "browsers", 0)
+        if not comment.commenter or not n:
+            return "—"
+        return ngettext("%(n)d browser", "%(n)d browsers", n) % {"n": n}
 
 
 @admin.register(Comment)

@@ -6,6 +6,7 @@ same page of the queue; the queue's script posts the same fields and asks for JS
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -18,9 +19,11 @@ from django.views.decorators.http import require_POST
 
 from forum import markup
 from forum.models import Comment
+from forum.transitions import MOVES
 from moderation import desk, desk_html, services
 from moderation.admin_base import DONE
-from moderation.models import Decision, Report
+from moderation.models import Decision
+from moderation.selectors import open_reports
 
 Action = Decision.Action
 # The buttons, in the order shown, each with the key that presses it on the queue.
@@ -28,6 +31,7 @@ BUTTONS = [
     (Action.APPROVE, gettext_lazy("Approve"), "a"),
     (Action.REJECT, gettext_lazy("Reject"), "r"),
     (Action.SPAM, gettext_lazy("Spam"), "s"),
+    (Action.KEEP, gettext_lazy("Keep"), "e"),
 ]
 
 # What the queue's keys do, for its help ("?").
@@ -37,6 +41,7 @@ KEYS = [
     ("a", gettext_lazy("approve")),
     ("r", gettext_lazy("reject")),
     ("s", gettext_lazy("spam")),
+    ("e", gettext_lazy("keep a reported comment up, its reports dismissed")),
     ("u", gettext_lazy("undo the last decision")),
     ("?", gettext_lazy("show or hide these keys")),
 ]
@@ -70,6 +75,13 @@ class DeskMixin:
             )
         return super().change_view(request, object_id, form_url, context)
 
+    def _decisions(self) -> dict[str, str]:
+        """Each decision this admin's buttons make, and the state it leaves a comment in."""
+        return {
+            **{action: to for action, (_from, to) in self.transitions.items()},
+            Action.KEEP: MOVES[services.MOVE_OF[Action.KEEP]].target,
+        }
+
     def _url_name(self, view: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
 
@@ -84,13 +96,19 @@ class DeskMixin:
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         action, _sep, pk = request.POST.get("decide", "").partition(":")
-        if action not in self.transitions or not pk.isdigit():
+        if action not in self._decisions() or not pk.isdigit():
             return self._answer(request, {"decided": False, "message": _("Unknown decision.")})
         reason = markup.normalise(request.POST.get(f"reason-{pk}", ""))[:200]
         started = timezone.now()
-        outcome = services.decide(
-            [int(pk)], action, moderator=request.user, reason=reason, allowed=self.transitions
-        )
+        if action == Action.KEEP:
+            if not _reported(int(pk)):
+                message = _("Only a comment readers reported can be kept.")
+                return self._answer(request, {"decided": False, "message": message}, warn=True)
+            outcome = services.keep([int(pk)], moderator=request.user, reason=reason)
+        else:
+            outcome = services.decide(
+                [int(pk)], action, moderator=request.user, reason=reason, allowed=self.transitions
+            )
         if not outcome.decided:
             state = outcome.already.get(int(pk))
             message = _("Someone else decided this comment first: it is %(state)s.") % {
@@ -100,7 +118,8 @@ class DeskMixin:
         decision = Decision.objects.filter(
             comment_id=pk, action=action, moderator=request.user, decided_at__gte=started
         ).first()
-        done = str(DONE[self.transitions[action][1]]).capitalize()
+        done = _("Kept up") if action == Action.KEEP else str(DONE[self._decisions()[action]])
+        done = done[:1].upper() + done[1:]
         return self._answer(
             request,
             {
@@ -116,7 +135,7 @@ class DeskMixin:
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         decision = get_object_or_404(Decision.objects.select_related("comment"), pk=decision_id)
-        undone = decision.action in self.transitions and services.undo(
+        undone = decision.action in self._decisions() and services.undo(
             decision, moderator=request.user
         )
         message = _("Undone.") if undone else _("It has changed since; left as it is.")
@@ -157,38 +176,24 @@ class DeskMixin:
         return rows
 
     def buttons_for(self, comment: Comment, in_context: desk.InContext, buttons: list) -> list:
-        """The decisions this admin may take on the comment as it stands."""
-        return [b for b in buttons if comment.status in self.transitions[b[0]][0]]
+        """The decisions this admin may take on the comment as it stands: Keep only for one
+        that readers reported."""
+        reported = comment.hidden_by_readers or bool(in_context.reports)
+        return [
+            (action, label, key)
+            for action, label, key in buttons
+            if (
+                reported if action == Action.KEEP else comment.status in self.transitions[action][0]
+            )
+        ]
+
+
+def _reported(pk: int) -> bool:
+    """Whether readers' reports hid the comment or wait on it: what Keep answers."""
+    comments = Comment.objects.filter(pk=pk)
+    return comments.filter(Q(hidden_by_readers=True) | open_reports()).exists()
 
 
 def _confirm_undo_url(decision: Decision) -> str:
     """The page that asks before undoing: what a link in a message may safely point to."""
     return f"{reverse('admin:moderation_decision_undo')}?{urlencode({'ids': decision.pk})}"
-
-
-class ReportedFirst:
-    """The queue as one sequence for its paginator: the comments readers' reports hid, then the
-    rest, each oldest first.
-
-    Ordering the whole queue by "has open reports" would sort every waiting comment to show
-    fifty (a second with 100,000 waiting); each part here is read in order off the partial index
-    of pending comments, and the reported part is small.
-    """
-
-    def __init__(self, queryset):
-        reports = Report.objects.filter(resolved=False).values("comment_id")
-        base = queryset.order_by("created", "pk")
-        self.whole = queryset
-        self.reported = base.filter(pk__in=reports)
-        self.others = base.exclude(pk__in=reports)
-
-    def count(self) -> int:
-        return self.whole.count()
-
-    def __getitem__(self, window: slice) -> list[Comment]:
-        start, stop = window.start or 0, window.stop
-        reported = self.reported.count()
-        rows = list(self.reported[start:stop]) if start < reported else []
-        if stop > reported:
-            rows += self.others[max(start - reported, 0) : stop - reported]
-        return rows

@@ -49,6 +49,7 @@ class PolicyForm(forms.ModelForm):
             "min_seconds_between",
             "max_per_hour",
             "report_threshold",
+            "report_hides_per_hour",
             "troll_rejected_share",
             "troll_window_days",
             "troll_min_decisions",
@@ -65,7 +66,7 @@ class PolicyAdmin(admin.ModelAdmin):
         (_("Lockdown"), {"fields": ["lockdown_hours", "lockdown_until"]}),
         (_("Screening"), {"fields": ["max_links", "close_after_days"]}),
         (_("Rate limits"), {"fields": ["min_seconds_between", "max_per_hour"]}),
-        (_("Reports"), {"fields": ["report_threshold"]}),
+        (_("Reports"), {"fields": ["report_threshold", "report_hides_per_hour"]}),
         (
             _("Persistent trolls"),
             {"fields": ["troll_rejected_share", "troll_window_days", "troll_min_decisions"]},

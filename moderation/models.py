@@ -45,7 +45,18 @@ class ModerationPolicy(models.Model):
     report_threshold = models.PositiveIntegerField(
         _("reports to hide a comment"),
         default=3,
-        help_text=_("After this many readers report a comment it goes back to the queue."),
+        help_text=_(
+            "After readers on this many different networks report a comment it goes back to "
+            "the queue."
+        ),
+    )
+    report_hides_per_hour = models.PositiveIntegerField(
+        _("comments reports may hide per post per hour"),
+        default=3,
+        help_text=_(
+            "Past this many on one post within an hour, reports only flag comments for a "
+            "moderator and hide nothing more."
+        ),
     )
     troll_rejected_share = models.PositiveIntegerField(
         _("rejected share that holds a commenter (%)"),
@@ -203,6 +214,7 @@ class Decision(models.Model):
         UNDO = "undo", _("Undone")
         EDIT = "edit", _("Text corrected")
         HIDE = "hide", _("Hidden after reports")
+        KEEP = "keep", _("Kept up, reports dismissed")
         AUTHOR_DELETE = "author_delete", _("Deleted by the author")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
@@ -235,7 +247,9 @@ class Report(models.Model):
     """A reader's report that a comment breaks the rules; one per reader per comment."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    # Keyed hashes of the reader's address and of its network (/24 or /64), never the address.
     reporter = models.CharField(max_length=64)
+    network = models.CharField(max_length=64, blank=True)
     reason = models.CharField(_("why"), max_length=200, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
     resolved = models.BooleanField(default=False)
@@ -247,8 +261,13 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")
         ]
         indexes = [
-            # The few reports nobody has dealt with: the queue puts their comments first.
-            models.Index(fields=["comment"], condition=models.Q(resolved=False), name="report_open")
+            # The hourly limits count one reader's and one network's recent reports.
+            models.Index(fields=["reporter", "reported_at"], name="report_by_reader"),
+            models.Index(fields=["network", "reported_at"], name="report_by_network"),
+            # The few reports nobody has dealt with yet: counted for the queue's front page.
+            models.Index(
+                fields=["comment"], condition=models.Q(resolved=False), name="report_open"
+            ),
         ]
 
     def __str__(self) -> str:

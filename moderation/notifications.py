@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,11 +39,21 @@ def recipients() -> QuerySet:
 
 
 def waiting(since: datetime | None, now: datetime) -> QuerySet:
-    """The pending comments a digest sent at `now` lists: those held since the last one."""
-    comments = Comment.objects.pending().filter(Q(created__lte=now) | Q(created__isnull=True))
+    """The pending comments a digest sent at `now` lists: those held or hidden since the last one.
+
+    A comment readers' reports hid was created long before: it counts from when it was hidden.
+    """
+    held = Q(created__lte=now) | Q(created__isnull=True)
+    hides = Decision.objects.filter(
+        comment=OuterRef("pk"), action=Decision.Action.HIDE, decided_at__lte=now
+    )
     if since is not None:
-        comments = comments.filter(created__gt=since)
-    return comments.select_related("post").order_by("created", "pk")
+        held &= Q(created__gt=since)
+        hides = hides.filter(decided_at__gt=since)
+    comments = Comment.objects.pending().filter(held | Exists(hides))
+    # Hidden ones first, as in the queue: they were public a moment ago.
+    order = ["-hidden_by_readers", "created", "pk"]
+    return comments.select_related("post").order_by(*order)
 
 
 def is_due(state: DigestState, now: datetime) -> bool:

@@ -10,13 +10,13 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum.models import Comment
 from moderation import personal
-from moderation.models import BlockedCommenter, ModerationPolicy, WatchedName, WordRule
+from moderation.models import BlockedCommenter, Decision, ModerationPolicy, WatchedName, WordRule
 
 Status = Comment.Status
 _LINK = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
@@ -131,23 +131,37 @@ def _word_rules(text: str) -> tuple[list[str], list[str]]:
     return held, banned
 
 
+# A moderator's verdicts on a comment; only the latest counts, and an undo cancels it.
+_VERDICTS = [Decision.Action.APPROVE, Decision.Action.KEEP]
+_TURNED_DOWN = [Decision.Action.REJECT, Decision.Action.SPAM]
+_UNDO = Decision.Action.UNDO
+
+
 def _mostly_rejected(commenter: str, policy: ModerationPolicy) -> bool:
-    """The blog's persistent troll: someone whose recent comments were mostly turned down."""
+    """The blog's persistent troll: someone whose recent comments moderators mostly turned down.
+
+    Counted from moderators' decisions, not from statuses: verdicts a client can trigger itself
+    (the honeypot, a banned word) would let anyone get a shared address held, and a status can
+    change after the decision that set it.
+    """
     if not commenter or not policy.troll_min_decisions:
         return False
     since = timezone.now() - timedelta(days=policy.troll_window_days)
-    # Counted by the database: a prolific commenter costs no more than a new one.
-    decided = (
-        Comment.objects.filter(commenter=commenter, created__gte=since)
-        .exclude(status__in=[Status.PENDING, Status.REMOVED])
-        .aggregate(
-            total=Count("pk"),
-            rejected=Count("pk", filter=Q(status__in=[Status.REJECTED, Status.SPAM])),
-        )
+    decisions = Decision.objects.filter(
+        comment__commenter=commenter,
+        decided_at__gte=since,
+        action__in=[*_VERDICTS, *_TURNED_DOWN, _UNDO],
     )
-    if decided["total"] < policy.troll_min_decisions:
+    later = decisions.filter(comment_id=OuterRef("comment_id"), pk__gt=OuterRef("pk"))
+    # Counted by the database, one latest decision per comment: a prolific commenter costs
+    # no more than a new one.
+    latest = decisions.exclude(Exists(later)).aggregate(
+        total=Count("pk", filter=~Q(action=_UNDO)),
+        rejected=Count("pk", filter=Q(action__in=_TURNED_DOWN)),
+    )
+    if latest["total"] < policy.troll_min_decisions:
         return False
-    return decided["rejected"] * 100 >= policy.troll_rejected_share * decided["total"]
+    return latest["rejected"] * 100 >= policy.troll_rejected_share * latest["total"]
 
 
 def comment_saved(comment) -> None:

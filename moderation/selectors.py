@@ -1,5 +1,7 @@
 """Reads for the moderators: what waits, and in what state every comment is."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Exists, OuterRef
 
 from forum.models import Comment
@@ -25,3 +27,15 @@ def state_counts() -> dict[str, int]:
     reported = Report.objects.filter(resolved=False, comment__status=Status.PENDING)
     counts["reported"] = reported.values("comment").distinct().count()
     return counts
+
+
+def browsers_per_address(commenters: Iterable[str]) -> dict[str, int]:
+    """For each commenter (address hash), how many different browsers posted from it."""
+    rows = (
+        Comment.objects.filter(commenter__in=[c for c in set(commenters) if c])
+        .exclude(browser="")
+        .values("commenter")
+        .annotate(n=Count("browser", distinct=True))
+        .order_by()
+    )
+    return {row["commenter"]: row["n"] for row in rows}

@@ -11,26 +11,51 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from forum import caching, markup
 from forum.models import Comment
+from forum.transitions import MOVES, Actor, change, move_between
 from moderation.models import BlockedCommenter, Decision, Report
 
 Status = Comment.Status
 Action = Decision.Action
 
-# What each action does: the states it may start from, and where it leaves the comment.
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    Action.APPROVE: (frozenset({Status.PENDING}), Status.APPROVED),
-    Action.REJECT: (frozenset({Status.PENDING}), Status.REJECTED),
-    Action.SPAM: (frozenset({Status.PENDING}), Status.SPAM),
+# The move in forum.transitions that each of a moderator's decisions makes.
+MOVE_OF = {
+    Action.APPROVE: "approve",
+    Action.REJECT: "reject",
+    Action.SPAM: "spam",
+    Action.KEEP: "keep",
 }
-# From the full comment list a moderator may also take down what is already published.
-TAKE_DOWN: dict[str, tuple[frozenset[str], str]] = {
-    **TRANSITIONS,
-    Action.REJECT: (frozenset({Status.PENDING, Status.APPROVED}), Status.REJECTED),
-    Action.SPAM: (frozenset({Status.PENDING, Status.APPROVED}), Status.SPAM),
-}
+
+
+def _allowed(*actions: str, pending_only: bool) -> dict[str, tuple[frozenset[str], str]]:
+    """What each action may start from on one screen, and where it leaves a comment."""
+    allowed = {}
+    for action in actions:
+        move = MOVES[MOVE_OF[action]]
+        sources = frozenset({Status.PENDING}) if pending_only else move.sources
+        allowed[action] = (sources, move.target)
+    return allowed
+
+
+# The queue, the e-mail links and the post page decide only what waits; from the full comment
+# list a moderator may also take down what is already published.
+TRANSITIONS = _allowed(Action.APPROVE, Action.REJECT, Action.SPAM, pending_only=True)
+TAKE_DOWN = _allowed(Action.APPROVE, Action.REJECT, Action.SPAM, pending_only=False)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One decision to make on each of several comments."""
+
+    action: str
+    from_states: frozenset[str]
+    updates: dict
+    moderator: object
+    reason: str
+    link_token: str = ""
 
 
 @dataclass
@@ -52,48 +77,67 @@ def decide(
 ) -> Outcome:
     """Apply approve / reject / spam to each comment still in a state the action starts from."""
     from_states, to_status = allowed[action]
+    updates = {"public_reason": public_reason[:200], "hidden_by_readers": False}
+    if to_status in (Status.REJECTED, Status.SPAM):
+        updates["removed_by"] = Comment.RemovedBy.MODERATOR
+    plan = _Plan(action, from_states, updates, moderator, reason[:200], link_token)
     outcome = Outcome()
     for comment_id in comment_ids:
-        with transaction.atomic():
-            seen, post_id = Comment.objects.filter(pk=comment_id).values_list(
-                "status", "post_id"
-            ).first() or (None, None)
-            updates = {"status": to_status, "public_reason": public_reason[:200]}
-            if to_status in (Status.REJECTED, Status.SPAM):
-                updates["removed_by"] = Comment.RemovedBy.MODERATOR
-            # The conditional update: only if nobody changed the comment since we read it.
-            changed = seen in from_states and Comment.objects.filter(
-                pk=comment_id, status=seen
-            ).update(**updates)
-            if not changed:
-                if seen is not None:
-                    outcome.already[comment_id] = seen
-                continue
-            Decision.objects.create(
-                comment_id=comment_id,
-                action=action,
-                from_status=seen,
-                to_status=to_status,
-                moderator=moderator,
-                reason=reason[:200],
-                link_token=link_token,
-            )
-            Report.objects.filter(comment_id=comment_id, resolved=False).update(resolved=True)
-            caching.thread_changed(post_id)
-            outcome.decided.append(comment_id)
+        _decide_one(comment_id, plan, outcome)
     return outcome
+
+
+def keep(comment_ids: Iterable[int], *, moderator, reason: str = "") -> Outcome:
+    """Dismiss readers' reports and keep each comment up; reports never hide it again."""
+    sources = MOVES[MOVE_OF[Action.KEEP]].sources
+    plan = _Plan(Action.KEEP, sources, {"hidden_by_readers": False}, moderator, reason[:200])
+    outcome = Outcome()
+    for comment_id in comment_ids:
+        _decide_one(comment_id, plan, outcome)
+    return outcome
+
+
+def _decide_one(comment_id: int, plan: _Plan, outcome: Outcome) -> None:
+    """One comment's decision, its audit row and its reports dealt with, in one transaction."""
+    name = MOVE_OF[plan.action]
+    with transaction.atomic():
+        made = change(
+            comment_id, name, actor=Actor.MODERATOR, sources=plan.from_states, **plan.updates
+        )
+        if not made.made:
+            if made.before is not None:
+                outcome.already[comment_id] = made.before
+            return
+        Decision.objects.create(
+            comment_id=comment_id,
+            action=plan.action,
+            from_status=made.before,
+            to_status=MOVES[name].target,
+            moderator=plan.moderator,
+            reason=plan.reason,
+            link_token=plan.link_token,
+        )
+        Report.objects.filter(comment_id=comment_id, resolved=False).update(resolved=True)
+        caching.thread_changed(made.post_id)
+        outcome.decided.append(comment_id)
 
 
 def undo(decision: Decision, *, moderator=None) -> bool:
     """Put a comment back as it was before a decision, if nothing has changed it since."""
+    name = move_between(decision.to_status, decision.from_status, Actor.MODERATOR)
+    if name is None:
+        return False
     with transaction.atomic():
-        changed = Comment.objects.filter(pk=decision.comment_id, status=decision.to_status).update(
-            status=decision.from_status,
+        made = change(
+            decision.comment_id,
+            name,
+            actor=Actor.MODERATOR,
+            sources={decision.to_status},
             public_reason="",
             removed_by=Comment.RemovedBy.NOBODY,
         )
-        if changed:
-            caching.thread_changed(decision.comment.post_id)
+        if made.made:
+            caching.thread_changed(made.post_id)
             Decision.objects.create(
                 comment_id=decision.comment_id,
                 action=Action.UNDO,
@@ -102,7 +146,7 @@ def undo(decision: Decision, *, moderator=None) -> bool:
                 moderator=moderator,
                 reason=f"undo of: {decision.get_action_display()}",
             )
-    return bool(changed)
+    return made.made
 
 
 def correct_text(comment: Comment, body: str, *, moderator, reason: str = "") -> None:
@@ -111,7 +155,16 @@ def correct_text(comment: Comment, body: str, *, moderator, reason: str = "") ->
         old = comment.body
         comment.body = markup.normalise(body)
         comment.body_html = markup.render(comment.body)
-        comment.save(update_fields=["body", "body_html", "updated"])
+        made = change(
+            comment.pk,
+            "correct",
+            actor=Actor.MODERATOR,
+            body=comment.body,
+            body_html=comment.body_html,
+            updated=timezone.now(),
+        )
+        if not made.made:
+            return
         caching.thread_changed(comment.post_id)
         Decision.objects.create(
             comment=comment,
@@ -158,49 +211,25 @@ def commenter_record(commenters: Iterable[str]) -> dict[str, dict[str, int]]:
     return record
 
 
-def report(comment: Comment, *, reporter: str, reason: str, threshold: int) -> bool:
-    """Record a reader's report; past the threshold the comment is hidden and queued again.
+def delete_by_author(comment: Comment) -> bool:
+    """Blogger's Delete: the author takes down a pending or published comment of theirs.
 
-    Returns True when this report hid the comment.
+    What a moderator rejected or took down stays as the moderator left it, placeholder and all.
     """
     with transaction.atomic():
-        _, created = Report.objects.get_or_create(
-            comment=comment, reporter=reporter, defaults={"reason": reason[:200]}
+        made = change(
+            comment.pk,
+            "delete_own",
+            actor=Actor.AUTHOR,
+            removed_by=Comment.RemovedBy.AUTHOR,
+            hidden_by_readers=False,
         )
-        if not created:
-            return False
-        reporters = Report.objects.filter(comment=comment, resolved=False).count()
-        if reporters < threshold:
-            return False
-        hidden = Comment.objects.filter(pk=comment.pk, status=Status.APPROVED).update(
-            status=Status.PENDING, hold_reason=f"reported by {reporters} readers"
-        )
-        if hidden:
-            caching.thread_changed(comment.post_id)
-            Decision.objects.create(
-                comment=comment,
-                action=Action.HIDE,
-                from_status=Status.APPROVED,
-                to_status=Status.PENDING,
-                reason=f"reported by {reporters} readers",
-            )
-        return bool(hidden)
-
-
-def delete_by_author(comment: Comment) -> bool:
-    """Blogger's Delete: the author takes their comment down (a placeholder if it has replies)."""
-    with transaction.atomic():
-        changed = (
-            Comment.objects.filter(pk=comment.pk)
-            .exclude(status=Status.REMOVED)
-            .update(status=Status.REMOVED, removed_by=Comment.RemovedBy.AUTHOR)
-        )
-        if changed:
-            caching.thread_changed(comment.post_id)
+        if made.made:
+            caching.thread_changed(made.post_id)
             Decision.objects.create(
                 comment=comment,
                 action=Action.AUTHOR_DELETE,
-                from_status=comment.status,
+                from_status=made.before,
                 to_status=Status.REMOVED,
             )
-    return bool(changed)
+    return made.made

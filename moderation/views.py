@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import markup, ownership
-from forum.identity import commenter_id
+from forum.identity import commenter_id, network_id
 from forum.models import Comment
-from moderation import services
+from moderation import reports, services
 from moderation.models import Decision, ModerationPolicy
 
 # What a moderator's buttons on the post page do, and from which states. Only "take down"
@@ -42,28 +43,42 @@ def delete_own(request, pk: int):
         raise PermissionDenied(_("Only the author of a comment can delete it."))
     if services.delete_by_author(comment):
         messages.success(request, _("Your comment has been deleted."))
+    elif comment.status in (Comment.Status.REJECTED, Comment.Status.SPAM):
+        messages.error(request, _("A moderator has removed this comment; it stays as it is."))
     return _back_to(comment)
+
+
+REPORT_MESSAGES = {
+    reports.Result.HIDDEN: gettext_lazy(
+        "Thank you. The comment is hidden until a moderator reads it."
+    ),
+    reports.Result.FLAGGED: gettext_lazy("Thank you for the report. A moderator will look at it."),
+    reports.Result.REPEATED: gettext_lazy(
+        "You have already reported this comment. A moderator will look at it."
+    ),
+}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request, pk: int):
-    """A reader flags a published comment; enough distinct readers send it back to the queue."""
+    """A reader flags a published comment; enough readers elsewhere send it back to the queue."""
     comment = get_object_or_404(
         Comment.objects.select_related("post"), pk=pk, status=Comment.Status.APPROVED
     )
     if request.method != "POST":
         return render(request, "moderation/report.html", {"comment": comment})
-    policy = ModerationPolicy.current()
-    hidden = services.report(
+    result = reports.report(
         comment,
         reporter=commenter_id(request),
+        network=network_id(request),
         reason=_clean(request.POST.get("reason", "")),
-        threshold=policy.report_threshold,
+        policy=ModerationPolicy.current(),
     )
-    if hidden:
-        messages.info(request, _("Thank you. The comment is hidden until a moderator reads it."))
-    else:
-        messages.info(request, _("Thank you for the report. A moderator will look at it."))
+    if result == reports.Result.LIMITED:
+        message = _("You have sent a lot of reports in the last hour. Please come back later.")
+        context = {"post": comment.post, "message": message}
+        return render(request, "forum/slow_down.html", context, status=429)
+    messages.info(request, REPORT_MESSAGES[result])
     return _back_to(comment)
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("forum", "0006_renumber_in_place"),
-        ("moderation", "0002_policy_and_moderators"),
+        ("moderation", "0003_report_limits_and_keep"),
     ]
 
     operations = [

@@ -142,7 +142,7 @@
     } else if (key === "j" || key === "k") {
       if (!current) select(rows()[0]);
       else step(key === "j" ? 1 : -1);
-    } else if (key === "a" || key === "r" || key === "s") {
+    } else if (key === "a" || key === "r" || key === "s" || key === "e") {
       if (!current || current.classList.contains("desk-done")) select(rows()[0]);
       const button = current && current.querySelector(`button[data-key="${key}"]`);
       if (button) decide(button);

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from forum.models import Comment
-from moderation import services
-from moderation.models import Decision
+from moderation import reports, services
+from moderation.models import Decision, ModerationPolicy
 from tests.factories import make_comment
 
 Status = Comment.Status
@@ -62,7 +62,13 @@ def test_an_authors_deletion_shows_at_once(cached_post, a_published_comment, cli
 
 def test_reports_that_hide_a_comment_show_at_once(cached_post, a_published_comment, client):
     for reader in ("a", "b", "c"):
-        services.report(a_published_comment, reporter=reader, reason="", threshold=3)
+        reports.report(
+            a_published_comment,
+            reporter=reader,
+            network=reader,
+            reason="",
+            policy=ModerationPolicy.current(),
+        )
 
     assert "burn out" not in seen_by_a_stranger(client.__class__, cached_post)
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forum.models import Comment
-from moderation import screening, services
+from moderation import reports, screening, services
 from moderation.models import BlockedCommenter, Decision, ModerationPolicy, PolicyChange
 from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment, make_post
@@ -57,8 +57,15 @@ def held(post, body: str = "A held comment.", **fields) -> Comment:
 def reported(post, body: str, *, readers: int = 3) -> Comment:
     """A published comment that enough readers reported to send it back to the queue."""
     comment = make_comment(post=post, body=body)
+    ModerationPolicy.objects.filter(pk=1).update(report_threshold=readers)
     for n in range(readers):
-        services.report(comment, reporter=f"reader-{n}", reason="rude", threshold=readers)
+        reports.report(
+            comment,
+            reporter=f"reader-{n}",
+            network=f"network-{n}",
+            reason="rude",
+            policy=ModerationPolicy.current(),
+        )
     return comment
 
 

@@ -271,7 +271,7 @@ def test_the_queue_costs_the_same_number_of_queries_however_many_comments_wait(
         response = moderator_client.get(QUEUE)
 
     assert len(listed_ids(response)) == 50
-    assert len(queries) == 16
+    assert len(queries) == 15
 
 
 @pytest.fixture
@@ -292,6 +292,7 @@ def switch_lockdown(client, hours: int | str):
         "min_seconds_between": policy.min_seconds_between,
         "max_per_hour": policy.max_per_hour,
         "report_threshold": policy.report_threshold,
+        "report_hides_per_hour": policy.report_hides_per_hour,
         "troll_rejected_share": policy.troll_rejected_share,
         "troll_window_days": policy.troll_window_days,
         "troll_min_decisions": policy.troll_min_decisions,
@@ -417,3 +418,31 @@ def test_the_digest_carries_each_comments_full_text_and_the_comment_it_answers(a
     body = mail.outbox[0].body
     assert "A reply " + "y" * 1000 in body
     assert "  > First line of the parent.\n  > Second line.\n" in body
+
+
+def test_only_a_reported_comment_has_a_keep_button_and_keep_puts_it_back_up_for_good(
+    a_post, moderator_client
+):
+    plain = held(a_post, body="Held by the rules.")
+    hidden = reported(a_post, "Readers reported this one.")
+
+    page = html_of(moderator_client.get(QUEUE))
+    answer = press(moderator_client, "keep", hidden, reason="Fair comment", **JSON).json()
+
+    assert f'value="keep:{hidden.pk}"' in page and f'value="keep:{plain.pk}"' not in page
+    assert (answer["decided"], answer["message"]) == (True, "Kept up")
+    kept = Comment.objects.get(pk=hidden.pk)
+    assert (kept.status, kept.hidden_by_readers) == (Status.APPROVED, False)
+    assert Decision.objects.filter(comment=kept, action="keep", reason="Fair comment").exists()
+
+
+def test_a_forged_keep_on_a_comment_held_by_the_rules_is_refused_by_the_queue(
+    a_post, moderator_client
+):
+    plain = held(a_post, body="Held by the rules.")
+
+    answer = press(moderator_client, "keep", plain, **JSON).json()
+
+    assert answer == {"decided": False, "message": "Only a comment readers reported can be kept."}
+    assert Comment.objects.get(pk=plain.pk).status == Status.PENDING
+    assert not Decision.objects.filter(comment=plain).exists()

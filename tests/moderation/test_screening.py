@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from forum.models import Comment
 from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
+from moderation.services import decide
 from tests.factories import make_comment, make_post
 
 Status = Comment.Status
@@ -159,10 +160,15 @@ def test_the_same_text_twice_is_refused_as_a_duplicate(a_post, client, policy):
 def test_a_commenter_whose_recent_comments_were_mostly_rejected_is_held(a_post, client, policy):
     post_comment(client, a_post, "probe", address="10.9.9.9")
     troll = Comment.objects.get(body="probe").commenter
-    for n, status in enumerate([Status.REJECTED, Status.REJECTED, Status.APPROVED]):
-        make_comment(
-            post=a_post, body=f"old {n}", status=status, commenter=troll, created=timezone.now()
+    for n, action in enumerate(["reject", "reject", "approve"]):
+        old = make_comment(
+            post=a_post,
+            body=f"old {n}",
+            status=Status.PENDING,
+            commenter=troll,
+            created=timezone.now(),
         )
+        decide([old.pk], action)
 
     post_comment(client, a_post, "Here I am again", address="10.9.9.9")
     post_comment(client, a_post, "A regular reader", address="10.1.1.1")

@@ -317,7 +317,8 @@ def test_no_sequence_of_actions_shows_an_unapproved_comment_or_a_wrong_count(
             posts=posts,
             moderator=moderator,
             authors=[Reader(f"10.1.0.{n}") for n in range(AUTHORS)],
-            readers=[Reader(f"10.2.0.{n}") for n in range(READERS)],
+            # Each reader on a network of their own: reports count one per network.
+            readers=[Reader(f"10.2.{n}.1") for n in range(READERS)],
         )
         for step in opening + script:
             play(forum, *step)
