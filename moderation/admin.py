@@ -22,6 +22,7 @@ from moderation import (
 from moderation.admin_base import DONE, ModeratePermission, shorten
 from moderation.admin_desk import KEYS, DeskMixin
 from moderation.admin_forms import CorrectionForm, ModerationActionForm, ReasonForm
+from moderation.admin_queue import QueueColumns
 from moderation.models import (
     Decision,
     PendingComment,
@@ -252,7 +253,7 @@ class WaitingOnPostFilter(admin.SimpleListFilter):
 
 
 @admin.register(PendingComment)
-class QueueAdmin(DeskMixin, CommentAdminBase):
+class QueueAdmin(QueueColumns, DeskMixin, CommentAdminBase):
     list_display = ["comment_in_context", "why_held", "author_and_record"]
     # A card holds buttons and links of its own: the author's name links to the comment's page.
     list_display_links = None
@@ -296,46 +297,6 @@ class QueueAdmin(DeskMixin, CommentAdminBase):
         if isinstance(response, TemplateResponse):
             response.context_data["state_counts"] = state_counts()
         return response
-
-    @admin.display(description=_("comment, in its thread"))
-    def comment_in_context(self, comment):
-        return comment.card
-
-    @admin.display(description=_("why it waits"))
-    def why_held(self, comment):
-        return comment.why
-
-    @admin.display(description=_("author"))
-    def author_and_record(self, comment):
-        browsers = getattr(comment, "browsers", 0)
-        return format_html(
-            '<a class="desk-author" href="{}">{}</a><span class="desk-record">{}</span>{}',
-            comment.change_url,
-            comment.display_name,
-            self.record(comment),
-            format_html('<span class="desk-record">{}</span>', self.browsers(comment))
-            if comment.commenter and browsers
-            else "",
-        )
-
-    @admin.display(description=_("commenter's record"))
-    def record(self, comment):
-        record = getattr(comment, "record", None)
-        if not comment.commenter or record is None:
-            return "—"
-        return _("%(approved)d approved, %(rejected)d rejected, %(spam)d spam") % {
-            "approved": record.get(Status.APPROVED, 0),
-            "rejected": record.get(Status.REJECTED, 0),
-            "spam": record.get(Status.SPAM, 0),
-        }
-
-    @admin.display(description=_("browsers at this address"))
-    def browsers(self, comment):
-        """One browser is one person; several are a shared connection (a library, an office)."""
-        n = getattr(comment, "browsers", 0)
-        if not comment.commenter or not n:
-            return "—"
-        return ngettext("%(n)d browser", "%(n)d browsers", n) % {"n": n}
 
 
 @admin.register(Comment)
