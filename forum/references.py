@@ -17,16 +17,26 @@ _TIME = re.compile(r"(?<![\d.:£$€/-])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d%]|[.
 _TAG = re.compile(r"(<[^>]*>)")
 
 
+def clock_of(moment: datetime) -> str:
+    """The minute a comment was posted, in UK time, as readers name it: "12:51"."""
+    return f"{moment.astimezone(ZoneInfo(settings.TIME_ZONE)):%H:%M}"
+
+
+def clocks_in(text: str) -> set[str]:
+    """Every clock time a text mentions, written as clock_of() writes them."""
+    return {f"{int(hour):02d}:{minute}" for hour, minute in _TIME.findall(text)}
+
+
 class TimeIndex:
     """Which comments of a thread were posted at each minute, in UK time."""
 
     def __init__(self, comments: Iterable[Comment]):
-        zone = ZoneInfo(settings.TIME_ZONE)
         self._at: dict[str, list[tuple[datetime, int]]] = {}
         for comment in comments:
             if comment.created and comment.status == Comment.Status.APPROVED:
-                local = comment.created.astimezone(zone)
-                self._at.setdefault(f"{local:%H:%M}", []).append((comment.created, comment.pk))
+                self._at.setdefault(clock_of(comment.created), []).append(
+                    (comment.created, comment.pk)
+                )
         for posted in self._at.values():
             posted.sort()
 

@@ -234,12 +234,27 @@ def _actions(comment, viewer: Viewer, strings: _Strings, name: str, urls: "_Urls
             f'<a class="report-link" href="{urls.report.format(pk=pk)}" rel="nofollow">'
             f'{strings.report}<span class="visually-hidden"> this comment</span></a>'
         )
-    if viewer.moderator and status == Status.PENDING:
-        actions.append(
-            f'<form method="post" action="{urls.moderate.format(pk=pk)}" class="inline-form '
-            f'moderate-form"><input type="hidden" name="csrfmiddlewaretoken" '
-            f'value="{viewer.csrf_token}"><button type="submit" name="action" value="approve">'
-            f'{_("Approve")}</button> <button type="submit" name="action" value="reject" '
-            f'class="reject">{_("Reject")}</button></form>'
-        )
+    if viewer.moderator and status in (Status.PENDING, Status.APPROVED):
+        actions.append(_moderator_form(comment, viewer, urls))
     return " ".join(actions)
+
+
+def _moderator_form(comment, viewer: Viewer, urls: "_Urls") -> str:
+    """A moderator's decision on the page: approve, reject or spam a held comment (with a
+    reason the author is shown), or take down a published one."""
+    if comment.status == Status.PENDING:
+        choices = [("approve", _("Approve")), ("reject", _("Reject")), ("spam", _("Spam"))]
+    else:
+        choices = [("take_down", _("Take down"))]
+    buttons = " ".join(
+        f'<button type="submit" name="action" value="{value}" class="{value}">'
+        f"{escape(label)}</button>"
+        for value, label in choices
+    )
+    return (
+        f'<form method="post" action="{urls.moderate.format(pk=comment.pk)}" class="inline-form '
+        f'moderate-form"><input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{viewer.csrf_token}"><label class="moderate-reason">'
+        f"{escape(_('Reason shown to the author'))} "
+        f'<input type="text" name="public_reason" maxlength="200"></label> {buttons}</form>'
+    )

@@ -4,8 +4,7 @@ screening rules and the audit trail. Every change of a comment goes through mode
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +20,12 @@ from moderation import (
     services,
 )
 from moderation.admin_base import DONE, ModeratePermission, shorten
+from moderation.admin_desk import KEYS, DeskMixin
 from moderation.admin_forms import CorrectionForm, ModerationActionForm, ReasonForm
+from moderation.admin_queue import QueueColumns
 from moderation.models import (
     Decision,
     PendingComment,
-    Report,
 )
 from moderation.selectors import browsers_per_address, open_reports, state_counts
 
@@ -259,18 +259,10 @@ class WaitingOnPostFilter(admin.SimpleListFilter):
 
 
 @admin.register(PendingComment)
-class QueueAdmin(CommentAdminBase):
-    list_display = [
-        "excerpt",
-        "post_title",
-        "replying_to",
-        "author",
-        "created",
-        "hold_reason",
-        "report_count",
-        "record",
-        "browsers",
-    ]
+class QueueAdmin(QueueColumns, DeskMixin, CommentAdminBase):
+    list_display = ["comment_in_context", "why_held", "author_and_record"]
+    # A card holds buttons and links of its own: the author's name links to the comment's page.
+    list_display_links = None
     list_filter = [StateFilter, WaitingOnPostFilter]
     # What readers' reports hid first (it was public a moment ago), then oldest first: read
     # straight off the partial index of pending comments.
@@ -281,62 +273,43 @@ class QueueAdmin(CommentAdminBase):
     list_per_page = 50
 
     def get_queryset(self, request):
-        # A correlated count, computed for the page's rows only, not grouped over the queue.
-        open_reports_count = (
-            Report.objects.filter(comment=OuterRef("pk"), resolved=False)
-            .order_by()
-            .values("comment")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        queryset = super().get_queryset(request).filter(status=Status.PENDING)
-        return queryset.annotate(report_count=Coalesce(Subquery(open_reports_count), 0))
+        return super().get_queryset(request).filter(status=Status.PENDING)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
-        # Every commenter on the page in one query, not one per row.
-        records = services.commenter_record(c.commenter for c in changelist.result_list)
-        browsers = browsers_per_address(c.commenter for c in changelist.result_list)
-        for comment in changelist.result_list:
+        comments = list(changelist.result_list)
+        # Every commenter, report and answer on the page in one query each, not one per row.
+        records = services.commenter_record(c.commenter for c in comments)
+        browsers = browsers_per_address(c.commenter for c in comments)
+        rows = self.desk_rows(comments)
+        # Reversed once for the page: "{pk}" stands where each comment's id goes.
+        change_url = reverse("admin:moderation_pendingcomment_change", args=[0]).replace(
+            "/0/", "/{pk}/"
+        )
+        for comment in comments:
             comment.record = records.get(comment.commenter, {})
             comment.browsers = browsers.get(comment.commenter, 0)
+            comment.card, comment.why = rows[comment.pk]
+            comment.change_url = change_url.format(pk=comment.pk)
         return changelist
 
     def changelist_view(self, request, extra_context=None):
-        context = {"title": _("Moderation queue: oldest first"), **(extra_context or {})}
+        context = {
+            "title": _("Moderation queue: reported first, then oldest"),
+            "desk_keys": KEYS,
+            **(extra_context or {}),
+        }
         response = super().changelist_view(request, context)
         if isinstance(response, TemplateResponse):
             response.context_data["state_counts"] = state_counts()
         return response
 
-    @admin.display(description=_("reports"), ordering="report_count")
-    def report_count(self, comment):
-        return comment.report_count
-
-    @admin.display(description=_("commenter's record"))
-    def record(self, comment):
-        record = getattr(comment, "record", None)
-        if not comment.commenter or record is None:
-            return "—"
-        return _("%(approved)d approved, %(rejected)d rejected, %(spam)d spam") % {
-            "approved": record.get(Status.APPROVED, 0),
-            "rejected": record.get(Status.REJECTED, 0),
-            "spam": record.get(Status.SPAM, 0),
-        }
-
-    @admin.display(description=_("browsers at this address"))
-    def browsers(self, comment):
-        """One browser is one person; several are a shared connection (a library, an office)."""
-        n = getattr(comment, "browsers", 0)
-        if not comment.commenter or not n:
-            return "—"
-        return ngettext("%(n)d browser", "%(n)d browsers", n) % {"n": n}
-
 
 @admin.register(Comment)
-class CommentAdmin(CommentAdminBase):
+class CommentAdmin(DeskMixin, CommentAdminBase):
     # From the full list a moderator may also take down what is already published.
     transitions = services.TAKE_DOWN
+    stay_after_deciding = True
     list_display = ["excerpt", "post_title", "author", "created", "status", "hold_reason"]
     list_filter = ["status", ("post", admin.RelatedOnlyFieldListFilter)]
     ordering = ["-created", "-pk"]

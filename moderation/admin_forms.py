@@ -27,10 +27,6 @@ class ReasonForm(forms.Form):
 class ModerationActionForm(ReasonForm, ActionForm):
     """The changelist's action bar: the action, then the reasons that go with it."""
 
-    class Media:
-        # On a phone the reason fields go full width under their labels.
-        css = {"all": ["css/admin-queue.css"]}
-
 
 class CorrectionForm(forms.ModelForm):
     """A moderator's correction of a comment's text: the body and nothing else."""

@@ -1,15 +1,20 @@
 """The moderators' records in the admin: the policy switch and its history, the word lists,
 blocked commenters, the audit trail of decisions (with undo) and readers' reports."""
 
+from datetime import datetime, timedelta
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from forum.rendering import uk_time
 from moderation import services
 from moderation.admin_base import UNDOABLE, ModeratePermission, ReadOnlyAdmin, shorten
 from moderation.models import (
@@ -18,15 +23,47 @@ from moderation.models import (
     ModerationPolicy,
     PolicyChange,
     Report,
+    WatchedName,
     WordRule,
 )
 
 
+class PolicyForm(forms.ModelForm):
+    """The policy, with the lockdown switch: hold every comment for the next N hours."""
+
+    lockdown_hours = forms.IntegerField(
+        label=_("Hold every comment for the next (hours)"),
+        required=False,
+        min_value=0,
+        max_value=24 * 14,
+        help_text=_("Empty: leave as it is. 0: end a lockdown now."),
+    )
+
+    class Meta:
+        model = ModerationPolicy
+        fields = [
+            "mode",
+            "older_than_days",
+            "max_links",
+            "close_after_days",
+            "min_seconds_between",
+            "max_per_hour",
+            "report_threshold",
+            "report_hides_per_hour",
+            "troll_rejected_share",
+            "troll_window_days",
+            "troll_min_decisions",
+        ]
+
+
 @admin.register(ModerationPolicy)
 class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyForm
     radio_fields = {"mode": admin.VERTICAL}
+    readonly_fields = ["lockdown_until"]
     fieldsets = [
         (None, {"fields": ["mode", "older_than_days"]}),
+        (_("Lockdown"), {"fields": ["lockdown_hours", "lockdown_until"]}),
         (_("Screening"), {"fields": ["max_links", "close_after_days"]}),
         (_("Rate limits"), {"fields": ["min_seconds_between", "max_per_hour"]}),
         (_("Reports"), {"fields": ["report_threshold", "report_hides_per_hour"]}),
@@ -53,6 +90,8 @@ class PolicyAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Read through current(), which ends a lockdown whose time is up before it is shown.
+        ModerationPolicy.current()
         history = PolicyChange.objects.select_related("changed_by")[:50]
         context = {"policy_history": history, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
@@ -60,6 +99,9 @@ class PolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Save the policy, and write one history row for each field that changed."""
         fields = [f for f in obj._meta.concrete_fields if f.editable and not f.primary_key]
+        hours = form.cleaned_data.get("lockdown_hours")
+        if hours is not None:
+            obj.lockdown_until = timezone.now() + timedelta(hours=hours) if hours else None
         with transaction.atomic():
             # Locked, so that two moderators saving at once each record what they changed.
             stored = ModerationPolicy.objects.select_for_update().get(pk=obj.pk)
@@ -81,6 +123,8 @@ def _shown(policy: ModerationPolicy, field) -> str:
     value = field.value_from_object(policy)
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime):
+        value = uk_time(value)
     return "—" if value is None else str(value)[:200]
 
 
@@ -164,6 +208,13 @@ class WordRuleAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["phrase"]
     fields = ["phrase", "action"]
+
+
+@admin.register(WatchedName)
+class WatchedNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "added"]
+    search_fields = ["name"]
+    fields = ["name"]
 
 
 @admin.register(BlockedCommenter)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Comment
+from forum.rendering import uk_time
 
 
 class ModerationPolicy(models.Model):
@@ -66,6 +67,12 @@ class ModerationPolicy(models.Model):
     troll_min_decisions = models.PositiveIntegerField(
         _("decisions needed before judging"), default=3
     )
+    lockdown_until = models.DateTimeField(
+        _("lockdown: every comment held until"),
+        null=True,
+        blank=True,
+        help_text=_("The mode above comes back by itself at this time."),
+    )
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -77,10 +84,38 @@ class ModerationPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "ModerationPolicy":
+        """The policy in force; a lockdown whose time is up ends here, the first time it is read."""
         policy, _created = cls.objects.get_or_create(pk=1)
+        if policy.lockdown_until and policy.lockdown_until <= timezone.now():
+            policy.end_lockdown()
         return policy
 
+    @property
+    def in_lockdown(self) -> bool:
+        return bool(self.lockdown_until) and self.lockdown_until > timezone.now()
+
+    def end_lockdown(self, *, by=None) -> bool:
+        """End the lockdown and write it to the history; False if someone else ended it first."""
+        ended, now = self.lockdown_until, timezone.now()
+        # Conditional, so that of several requests reading an expired lockdown one writes history.
+        changed = ModerationPolicy.objects.filter(pk=self.pk, lockdown_until=ended).update(
+            lockdown_until=None, updated=now
+        )
+        self.lockdown_until, self.updated = None, now
+        if changed:
+            PolicyChange.objects.create(
+                changed_by=by,
+                field=str(self._meta.get_field("lockdown_until").verbose_name),
+                old_value=uk_time(ended),
+                new_value=str(_("ended: back to “%(mode)s”") % {"mode": self.describe()}),
+            )
+        return bool(changed)
+
     def describe(self) -> str:
+        if self.in_lockdown:
+            return _("Lockdown: every comment held until %(until)s") % {
+                "until": uk_time(self.lockdown_until)
+            }
         if self.mode == self.Mode.OLDER_THAN:
             return _("Moderate comments on posts older than %(days)d days") % {
                 "days": self.older_than_days
@@ -88,7 +123,7 @@ class ModerationPolicy(models.Model):
         return self.get_mode_display()
 
     def holds_every_comment_on(self, post) -> bool:
-        if self.mode == self.Mode.ALWAYS:
+        if self.mode == self.Mode.ALWAYS or self.in_lockdown:
             return True
         if self.mode == self.Mode.NEVER:
             return False
@@ -133,6 +168,21 @@ class WordRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phrase} ({self.get_action_display()})"
+
+
+class WatchedName(models.Model):
+    """A person's name that holds any comment naming them: a colleague, an offender, an office."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    added = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("watched name")
+        verbose_name_plural = _("watched names")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class BlockedCommenter(models.Model):
@@ -210,10 +260,14 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")
         ]
-        # The hourly limits count one reader's and one network's recent reports.
         indexes = [
+            # The hourly limits count one reader's and one network's recent reports.
             models.Index(fields=["reporter", "reported_at"], name="report_by_reader"),
             models.Index(fields=["network", "reported_at"], name="report_by_network"),
+            # The few reports nobody has dealt with yet: counted for the queue's front page.
+            models.Index(
+                fields=["comment"], condition=models.Q(resolved=False), name="report_open"
+            ),
         ]
 
     def __str__(self) -> str:

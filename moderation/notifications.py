@@ -23,7 +23,6 @@ from moderation.models import Decision, DigestState
 logger = logging.getLogger(__name__)
 
 INTERVAL = timedelta(minutes=10)
-EXCERPT_CHARS = 300
 
 
 def recipients() -> QuerySet:
@@ -112,9 +111,12 @@ def _digest(moderator, comments: list[Comment]) -> EmailMessage:
         len(comments),
     ) % {"count": len(comments)}
     now = timezone.now()
+    # The comments they answer, in one query: the digest shows each in full under its reply.
+    parents = Comment.objects.in_bulk([c.parent_id for c in comments if c.parent_id])
     items = [
         {
             "comment": comment,
+            "parent": parents.get(comment.parent_id),
             "approve_url": make_link(comment, Decision.Action.APPROVE, moderator),
             "reject_url": make_link(comment, Decision.Action.REJECT, moderator),
         }
@@ -126,7 +128,6 @@ def _digest(moderator, comments: list[Comment]) -> EmailMessage:
             "moderator": moderator,
             "items": items,
             "queue_url": absolute(reverse("admin:moderation_pendingcomment_changelist")),
-            "excerpt_chars": EXCERPT_CHARS,
             "expires_after": timesince(now, now + max_age()),
         },
     )

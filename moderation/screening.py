@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from forum import counters, markup
 from forum.models import Comment
-from moderation import matching
-from moderation.models import BlockedCommenter, Decision, ModerationPolicy, WordRule
+from moderation import matching, personal
+from moderation.models import BlockedCommenter, Decision, ModerationPolicy, WatchedName, WordRule
 
 Status = Comment.Status
 
@@ -70,6 +70,8 @@ def screen(
     if banned:
         return Verdict(Status.SPAM, f"banned word: {banned[0]}")
     reasons = [f"held word: {word}" for word in held]
+    # On the text as readers see it: an entity or an empty tag must not hide an address.
+    reasons += personal_information_reasons(f"{author_name}\n{seen.text}")
     links = len(seen.links)
     if links > policy.max_links:
         reasons.append(f"{links} links (more than {policy.max_links})")
@@ -80,6 +82,13 @@ def screen(
     if reasons:
         return Verdict(Status.PENDING, "; ".join(reasons)[:200])
     return Verdict(Status.APPROVED)
+
+
+def personal_information_reasons(text: str) -> list[str]:
+    """One hold reason naming the kinds of personal information in the text, or none."""
+    names = WatchedName.objects.values_list("name", flat=True)
+    kinds = personal.kinds_found(personal.find_personal_information(text, names))
+    return [f"personal information: {', '.join(kinds)}"] if kinds else []
 
 
 def _refuse_if_closed(post, policy: ModerationPolicy) -> None:

@@ -15,7 +15,15 @@ from forum.models import Comment
 from moderation import reports, services
 from moderation.models import Decision, ModerationPolicy
 
-ON_PAGE_ACTIONS = {"approve": Decision.Action.APPROVE, "reject": Decision.Action.REJECT}
+# What a moderator's buttons on the post page do, and from which states. Only "take down"
+# rejects a published comment: a reject meant for a held comment that someone else approved
+# meanwhile is refused, not turned into a take-down.
+ON_PAGE_ACTIONS = {
+    "approve": (Decision.Action.APPROVE, services.TRANSITIONS),
+    "reject": (Decision.Action.REJECT, services.TRANSITIONS),
+    "spam": (Decision.Action.SPAM, services.TRANSITIONS),
+    "take_down": (Decision.Action.REJECT, services.TAKE_DOWN),
+}
 
 
 def _clean(text: str) -> str:
@@ -79,11 +87,11 @@ def report(request, pk: int):
 
 @require_POST
 def moderate_on_page(request, pk: int):
-    """Approve or reject a held comment from the post page itself."""
+    """Approve, reject or spam a held comment, or take down a published one, from its page."""
     if not request.user.has_perm("moderation.moderate"):
         raise PermissionDenied(_("Only moderators can do that."))
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    action = ON_PAGE_ACTIONS.get(request.POST.get("action", ""))
+    action, allowed = ON_PAGE_ACTIONS.get(request.POST.get("action", ""), (None, None))
     if action is None:
         messages.error(request, _("Unknown moderation action."))
         return _back_to(comment)
@@ -93,12 +101,13 @@ def moderate_on_page(request, pk: int):
         moderator=request.user,
         reason=_clean(request.POST.get("reason", "")),
         public_reason=_clean(request.POST.get("public_reason", "")),
+        allowed=allowed,
     )
     if outcome.decided:
         messages.success(
             request,
             _("Done: the comment is %(state)s.")
-            % {"state": Comment.Status(services.TRANSITIONS[action][1]).label.lower()},
+            % {"state": Comment.Status(allowed[action][1]).label.lower()},
         )
     else:
         messages.warning(

@@ -25,6 +25,7 @@ from forum.models import Comment
 from moderation import email_links, services
 from moderation.models import Decision, ModerationPolicy
 from moderation.permissions import MODERATORS_GROUP
+from tests.factories import make_comment
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -94,10 +95,20 @@ def every_page_in_every_state(client: Client) -> dict[str, str]:
     with_moderator = Client()
     with_moderator.force_login(moderator)
     post_comment(Client(), post, "Another one for the moderator.")
+    waiting = make_comment(
+        post=post,
+        parent=Comment.objects.published().filter(post=post).order_by("tree_id", "lft").first(),
+        body="Held with a link https://example.org/x and X123456 in it.",
+        status=Comment.Status.PENDING,
+        hold_reason="personal information: case reference",
+    )
     pages["post as a moderator sees it"] = page(with_moderator, url)
     pages["admin index with the queue's count"] = page(with_moderator, "/admin/")
     pages["admin queue"] = page(
         with_moderator, reverse("admin:moderation_pendingcomment_changelist")
+    )
+    pages["admin comment page with its decision buttons"] = page(
+        with_moderator, reverse("admin:moderation_pendingcomment_change", args=[waiting.pk])
     )
     pages["admin policy and its history"] = page(
         with_moderator, reverse("admin:moderation_moderationpolicy_change", args=[1])

@@ -52,7 +52,9 @@ def test_a_held_comment_is_found_in_the_queue_approved_and_then_seen_published_b
     moderator = open_page(device)
     sign_in(moderator, site.base_url, *MODERATOR)
     moderator.get_by_role("link", name="1 comment waiting for moderation").click()
-    expect(moderator.get_by_role("heading", name="Moderation queue: oldest first")).to_be_visible()
+    expect(
+        moderator.get_by_role("heading", name="Moderation queue: reported first, then oldest")
+    ).to_be_visible()
     expect(moderator.locator("#result_list")).to_contain_text(body)
     reason = moderator.get_by_label("Reason shown to the author").bounding_box()
     width = moderator.viewport_size["width"]

@@ -100,6 +100,13 @@ def text_of(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
+def cells(page: str, field: str) -> list[str]:
+    """The text of each cell of one column of an admin list, top to bottom."""
+    return [
+        text_of(cell) for cell in re.findall(rf'<td class="field-{field}">(.*?)</td>', page, re.S)
+    ]
+
+
 def test_the_queue_lists_only_pending_comments_oldest_first_with_what_a_moderator_needs(
     a_post, moderator_client
 ):
@@ -117,13 +124,15 @@ def test_the_queue_lists_only_pending_comments_oldest_first_with_what_a_moderato
     assert listed_ids(response) == {older.pk, newer.pk}
     assert page.index("An older held comment.") < page.index("A newer held reply.")
     assert "Published already." not in page and "Rejected already." not in page
-    assert '<td class="field-post_title">The Waiting Game 2</td>' in page
-    assert '<td class="field-replying_to">The original point about caseloads.</td>' in page
-    assert '<td class="field-replying_to">—</td>' in page
-    assert '<td class="field-author">Anonymous</td>' in page
-    assert '<td class="field-author">Probation PO</td>' in page
-    assert '<td class="field-hold_reason">held word: x</td>' in page
-    assert '<td class="field-record">1 approved, 1 rejected, 0 spam</td>' in page
+    first, second = cells(page, "comment_in_context")
+    assert first.startswith("On The Waiting Game 2 Probation PO")
+    assert second.startswith("On The Waiting Game 2 , in reply to: Anonymous")
+    assert "The original point about caseloads." in second
+    assert cells(page, "why_held") == ["moderation is on", "held word: x"]
+    assert cells(page, "author_and_record") == [
+        "Probation PO 1 approved, 1 rejected, 0 spam",
+        "Anonymous 1 approved, 1 rejected, 0 spam",
+    ]
 
 
 def test_a_comment_hidden_after_reports_is_back_in_the_queue_with_its_reports(
@@ -134,8 +143,9 @@ def test_a_comment_hidden_after_reports_is_back_in_the_queue_with_its_reports(
     response = moderator_client.get(QUEUE)
 
     assert listed_ids(response) == {comment.pk}
-    assert '<td class="field-hold_reason">reported by 3 readers</td>' in html_of(response)
-    assert '<td class="field-report_count">3</td>' in html_of(response)
+    assert cells(html_of(response), "why_held") == [
+        "Reported by 3 readers rude rude rude reported by 3 readers"
+    ]
 
 
 def test_approving_a_comment_publishes_it_and_records_who_and_why(

@@ -87,7 +87,8 @@ def test_comments_a_moderator_marked_as_spam_count_as_rejected(
 
 def browsers_cell(moderator_client) -> list[str]:
     page = moderator_client.get(QUEUE).content.decode()
-    return re.findall(r'<td class="field-browsers">([^<]*)</td>', page)
+    # Shown under the author, after their record.
+    return re.findall(r'<span class="desk-record">(\d+ browsers?)</span>', page)
 
 
 def test_the_queue_shows_three_browsers_behind_one_shared_address(

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from forum import markup
 from forum.models import Comment
-from moderation import email_links
-from moderation.models import ModerationPolicy
+from moderation import email_links, services
+from moderation.models import Decision, ModerationPolicy
 from tests.chromium import CHROMIUM, LAUNCH_ARGS
 from tests.factories import make_post
 from tests.security import xss_vectors
@@ -151,6 +151,9 @@ def test_chromium_runs_no_hostile_comment_on_any_page_for_any_viewer(
     settings.FORUM_COMMENTS_PER_PAGE = 1000
     vectors, names = xss_vectors.body_vectors(), xss_vectors.NAMES
     post_every_vector(Client(), a_post, vectors)
+    # The vector with an e-mail address in it is held as personal information; approved here.
+    held_for_address = Comment.objects.pending().filter(post=a_post).values_list("pk", flat=True)
+    services.decide(list(held_for_address), Decision.Action.APPROVE)
     for n, name in enumerate(names):
         post_comment(Client(), a_post, f"Signed, number {n}.", author_name=name)
     reported = Comment.objects.filter(body=xss_vectors.CLASSICS[0]).get()
