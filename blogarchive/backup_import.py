@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -23,6 +23,8 @@ from blogarchive.staging import StagedPost, Staging
 from forum import caching, services
 
 Progress = Callable[[int, int, "BackupReport"], None]
+# Blogger lets a post go without a title; here a title is part of a post's natural key.
+UNTITLED = "Untitled"
 
 
 @dataclass
@@ -89,33 +91,63 @@ def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
     """The stored post the backup's post is, completed; or a new one."""
     if staged.published is None:
         raise blogger.Refused(staged.line, "a post without a published time")
-    published_at = staged.published
-    day = timezone.localtime(published_at).date()
-    title = staged.title[: Post._meta.get_field("title").max_length]
+    day = timezone.localtime(staged.published).date()
+    title = (staged.title or UNTITLED)[: Post._meta.get_field("title").max_length - 5]
     post = Post.objects.filter(blogger_id=staged.id).first()
-    post = post or Post.objects.filter(published=day, title=title, blogger_id="").first()
     if post is None:
-        report.posts_created += 1
-        return Post.objects.create(
-            title=title,
-            slug=_free_slug(_slug_base(staged, title), day),
-            published=day,
-            published_at=published_at,
-            paragraphs=bloggerhtml.paragraphs(staged.html),
-            blogger_id=staged.id,
-            old_path=staged.path[:255],
-            source_file=report.path.name[:255],
-            source_line=staged.line,
-        ), True
+        twin = Post.objects.filter(published=day, title=title).first()
+        if twin is not None and not twin.blogger_id:
+            post = twin  # The same post, imported from a text capture.
+        elif twin is not None:
+            title = _free_title(title, day)  # Another post of that day with that title.
+    try:
+        # A savepoint, so that an address already taken is reported, not a broken transaction.
+        with transaction.atomic():
+            if post is None:
+                report.posts_created += 1
+                return _new_post(staged, title, day, report), True
+            _complete_post(post, staged, report)
+    except IntegrityError:
+        raise blogger.Refused(
+            staged.line, f"the address {staged.path} is already another post's"
+        ) from None
+    return post, False
+
+
+def _new_post(staged: StagedPost, title: str, day, report: BackupReport) -> Post:
+    return Post.objects.create(
+        title=title,
+        slug=_free_slug(_slug_base(staged, title), day),
+        published=day,
+        published_at=staged.published,
+        paragraphs=bloggerhtml.paragraphs(staged.html),
+        blogger_id=staged.id,
+        old_path=staged.path[:255],
+        source_file=report.path.name[:255],
+        source_line=staged.line,
+    )
+
+
+def _complete_post(post: Post, staged: StagedPost, report: BackupReport) -> None:
     report.posts_existing += 1
     changed = _complete(post, blogger_id=staged.id, old_path=staged.path[:255])
-    if post.published_at != published_at:
-        post.published_at = published_at
+    if post.published_at != staged.published:
+        post.published_at = staged.published
         changed.append("published_at")
     if changed:
         post.save(update_fields=changed)
         report.posts_completed += 1
-    return post, False
+
+
+def _free_title(title: str, day) -> str:
+    """title (2), title (3)...: the first no post of that day has (titles are unique a day)."""
+    taken = set(
+        Post.objects.filter(published=day, title__startswith=title).values_list("title", flat=True)
+    )
+    n = 2
+    while f"{title} ({n})" in taken:
+        n += 1
+    return f"{title} ({n})"
 
 
 def _complete(post: Post, **values: str) -> list[str]:
