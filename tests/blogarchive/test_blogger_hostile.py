@@ -150,3 +150,13 @@ def test_two_posts_with_one_old_address_are_refused(db, write):
         write(feed)
     )
     assert archive_rows() == (0, 0, 0)
+
+
+def test_a_post_claiming_the_old_address_of_a_post_already_there_is_refused(db, write):
+    call_command("import_blog", str(write(current_schema(STRUCTURE))), stdout=StringIO())
+    before = archive_rows()
+    impostor = [{**STRUCTURE[2], "id": "8888", "title": "Impostor", "comments": []}]
+    impostor[0]["path"] = "/2014/10/the-clocks-go-back.html"
+    message = refusal(write(current_schema(impostor), "second.atom"))
+    assert "the address /2014/10/the-clocks-go-back.html is already another post's" in message
+    assert archive_rows() == before
