@@ -74,6 +74,9 @@ class Comment(MPTTModel):
     # What a reader's form submission is known by (forum.submissions): a retry of the same form
     # finds the comment its first attempt stored, instead of storing it again.
     submission = models.CharField(max_length=32, blank=True, editable=False)
+    # From a Blogger backup: the trailing number of the comment's id
+    # (tag:blogger.com,1999:blog-<blog>.post-<id>); empty for a comment that came from elsewhere.
+    blogger_id = models.CharField(_("Blogger id"), max_length=30, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = CommentQuerySet.as_manager()
@@ -115,6 +118,11 @@ class Comment(MPTTModel):
                 fields=["submission"],
                 condition=~models.Q(submission=""),
                 name="comment_unique_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["blogger_id"],
+                condition=~models.Q(blogger_id=""),
+                name="comment_unique_blogger_id",
             ),
         ]
 

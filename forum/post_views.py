@@ -226,6 +226,7 @@ def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
         "post": post,
         "page": page,
         "thread_html": thread_html,
+        "labels": list(post.labels.all()),
         "comments_open": viewer.comments_open,
         "moderated": moderated,
         "form": new_form,

@@ -20,7 +20,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("blogarchive", "0002_thread_version"),
-        ("forum", "0009_comment_submission"),
+        ("forum", "0010_comment_blogger_id"),
     ]
 
     operations = [
