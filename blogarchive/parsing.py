@@ -55,7 +55,7 @@ def parse_page(text: str, *, titles: Sequence[str] | None = None) -> ParsedPage:
         raise TypeError("titles must be a sequence of title lines, not one string")
     lines = _split_lines(text)
     first = _first_date(lines)
-    caption, thread = _caption(lines, first)
+    caption, thread, comments = _caption(lines, first)
     end = len(lines) if caption is None else caption
     sections, doubts = _sections(lines, first, end, single=caption is not None)
     wanted = None if titles is None else layout.wanted(sections, titles, first + 1)
@@ -68,7 +68,7 @@ def parse_page(text: str, *, titles: Sequence[str] | None = None) -> ParsedPage:
         posts += _cut(section, starts)
         decisions += found
     if caption is not None:
-        settled = stamps.settle(thread.parse(caption + 1), thread.choices, posts[-1].published)
+        settled = stamps.settle(comments, thread.choices, posts[-1].published)
         posts[-1] = _with_thread(posts[-1], lines[caption], settled.comments)
         doubts += settled.doubts
     return ParsedPage(tuple(posts), tuple(decisions), tuple(sorted(doubts, key=_by_line)))
@@ -97,8 +97,8 @@ def _first_date(lines: list[str]) -> int:
     return first
 
 
-def _caption(lines: list[str], first: int) -> tuple[int | None, Thread | None]:
-    """The caption over the thread and a parser for it; a quoted one has no thread under it."""
+def _caption(lines: list[str], first: int) -> tuple[int | None, Thread | None, tuple]:
+    """The caption over the thread, its parser and comments; a quoted one has no thread."""
     found = [i for i in range(first + 1, len(lines)) if _CAPTION.fullmatch(lines[i])]
     error = None
     for i in found:
@@ -109,11 +109,11 @@ def _caption(lines: list[str], first: int) -> tuple[int | None, Thread | None]:
             error = failed
             continue
         if count_comments(comments) == _declared(lines[i]):
-            return i, thread
+            return i, thread, comments
         error = ParseError(i + 1, _mismatch(lines[i], count_comments(comments)))
     if error is not None:
         raise error
-    return None, None
+    return None, None, ()
 
 
 def _declared(caption: str) -> int:

@@ -7,8 +7,10 @@ may be named elsewhere on the page. What the page cannot settle is a doubt for a
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
+from itertools import accumulate
 
 from blogarchive.dates import LONDON, MONTH, MONTH_NAMES
 from blogarchive.parsed import Doubt, ParsedComment, ParseError, walk_comments
@@ -62,37 +64,42 @@ def settle(
     if not choices:
         return Settled(comments, ())
     known = {c.author for c in walk_comments(comments) if c.author and c.line not in choices}
-    doubts: list[Doubt] = []
-    settled = _settle_siblings(comments, None, _Evidence(choices, published, known, doubts))
-    return Settled(settled, tuple(doubts))
+    # A name that the times alone settle is evidence for the stamps they do not.
+    timed = _Evidence(choices, published, known)
+    _settle_siblings(comments, None, timed)
+    evidence = _Evidence(choices, published, known | timed.settled_names)
+    settled = _settle_siblings(comments, None, evidence)
+    return Settled(settled, tuple(evidence.doubts))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Evidence:
     choices: dict[int, list[Reading]]
     published: date
     known: set[str]
-    doubts: list[Doubt]
+    settled_names: set[str] = field(default_factory=set)
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 def _settle_siblings(siblings, parent_time, evidence: _Evidence) -> tuple[ParsedComment, ...]:
     """Siblings with their stamps read, each bounded by the sure times around it."""
     sure = [None if c.line in evidence.choices else c.created for c in siblings]
+    # latest[k]: the latest sure time before sibling k; earliest[k]: the earliest after it.
+    latest = list(accumulate(sure, partial(_either, max), initial=parent_time))
+    earliest = [*reversed([*accumulate(reversed(sure[1:]), partial(_either, min))]), None]
     settled = []
     for k, comment in enumerate(siblings):
-        before = [t for t in [parent_time, *sure[:k]] if t is not None]
-        after = [t for t in sure[k + 1 :] if t is not None]
+        sure_time = comment.created
         if comment.line in evidence.choices:
-            low, high = max(before, default=None), min(after, default=None)
-            author, created = _choose(comment.line, low, high, evidence)
-            comment = replace(comment, author=author, created=created)
-        replies = _settle_siblings(comment.replies, comment.created, evidence)
+            reading, sure_time = _choose(comment.line, latest[k], earliest[k], evidence)
+            comment = replace(comment, author=reading[0], created=reading[1])
+        replies = _settle_siblings(comment.replies, sure_time, evidence)
         settled.append(replace(comment, replies=replies))
     return tuple(settled)
 
 
-def _choose(line: int, low, high, evidence: _Evidence) -> Reading:
-    """The reading the evidence leaves, or the first one with a doubt recorded."""
+def _choose(line: int, low, high, evidence: _Evidence) -> tuple[Reading, datetime | None]:
+    """The reading the evidence leaves (and its time if sure), else the first, in doubt."""
     options = evidence.choices[line]
     fits = [
         (name, created)
@@ -101,12 +108,18 @@ def _choose(line: int, low, high, evidence: _Evidence) -> Reading:
         and (low is None or created >= low)
         and (high is None or created <= high)
     ]
-    if len(fits) > 1:
-        fits = [r for r in fits if r[0] in evidence.known] or fits
     if len(fits) == 1:
-        return fits[0]
+        evidence.settled_names.add(fits[0][0])
+        return fits[0], fits[0][1]
+    if len(named := [r for r in fits if r[0] in evidence.known]) == 1:
+        return named[0], named[0][1]
     chosen = (fits or options)[0]
-    described = " or ".join(f"{name} on {created:%d %B %Y}" for name, created in options)
+    described = " or ".join(f"{name} on {created.day} {created:%B %Y}" for name, created in options)
     message = f"the commenter and day could be {described}: took {chosen[0]}"
     evidence.doubts.append(Doubt(line, message))
-    return chosen
+    return chosen, None
+
+
+def _either(pick, a, b):
+    """pick(a, b), where a missing time (None) gives way to the other."""
+    return b if a is None else a if b is None else pick(a, b)

@@ -8,6 +8,7 @@ The capture lost the heading markup, so titles are told apart by layout:
 * a candidate ending in ``. , : ; -``, starting with a digit or list marker, shaped like a
   date line, or with fewer than 2/3 of its words capitalised (a, an, the, of, and, or, to, in,
   on, at, by, for, with aside) is body text;
+* a candidate straight after such a date line is body text;
 * a candidate with no body paragraph between it and the last title is a sub-heading;
 * a candidate with nothing after it before the next date is a closing line or signature;
 * any other candidate starts a new post.
@@ -66,7 +67,11 @@ def decide(entries: Sequence[Entry], *, single: bool) -> tuple[list[int], list[T
             body_since_title = True
             continue
         title = None if body_since_title else entries[starts[-1]].text
-        reason, is_body = _judge(entry.text, single, title, last=i == len(entries) - 1)
+        if DATE_LINE.fullmatch(entries[i - 1].text):
+            # What follows a date that heads no day is the dated text: a letter's salutation.
+            reason, is_body = "follows a date line inside the post", True
+        else:
+            reason, is_body = _judge(entry.text, single, title, last=i == len(entries) - 1)
         decisions.append(TitleDecision(entry.line, entry.text, reason is None, reason or _TITLE))
         if reason is None:
             starts.append(i)

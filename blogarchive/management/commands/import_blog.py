@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 self._print_report(report, number, len(files), verbosity)
             elif sys.stderr.isatty():
                 self._print_progress(number, len(files), totals, started)
+            self._print_doubts(report)
         self._print_total(totals, len(files), failures, started, dry_run)
         if failures:
             raise CommandError(f"{len(failures)} of {len(files)} file(s) could not be imported.")
@@ -72,6 +73,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"    line {decision.line}: {decision.text!r}: {verdict} ({decision.reason})"
                 )
+
+    def _print_doubts(self, report: FileReport) -> None:
+        # Read one way where the page allows another: imported, but a curator should look.
+        for doubt in report.doubts:
+            line = f"{report.path}:{doubt.line}: check: {doubt.message}"
+            self.stdout.write(self.style.WARNING(line))
 
     def _print_progress(self, number, count, totals, started) -> None:
         width = 30
