@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from blogarchive.models import Post
+from blogarchive.models import Label, Post
 
 
 @admin.register(Post)
@@ -11,13 +11,25 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published"
     prepopulated_fields = {"slug": ["title"]}
     list_editable = ["comments_open"]
-    readonly_fields = ["source_file", "source_line"]
+    readonly_fields = ["source_file", "source_line", "blogger_id", "old_path", "published_at"]
     fields = [
         "title",
         "slug",
         "published",
         "comments_open",
         "paragraphs",
+        "labels",
         "source_file",
         "source_line",
+        "blogger_id",
+        "old_path",
+        "published_at",
     ]
+    filter_horizontal = ["labels"]
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -2,6 +2,7 @@ import calendar
 import datetime
 
 from django.db import models
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +22,32 @@ class PostQuerySet(models.QuerySet):
         return self.filter(published__range=(first, last))
 
 
+class Label(models.Model):
+    """A label (Blogger's word for a tag) that posts are filed under."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:label", kwargs={"slug": self.slug})
+
+
 class Post(models.Model):
     """One post of the blog, with its body kept paragraph by paragraph as published."""
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120)
     published = models.DateField(_("published"), db_index=True)
+    # The exact time, when the source gave one (a Blogger backup does, a text capture does not).
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     paragraphs = models.JSONField(_("paragraphs"), default=list)
     source_file = models.CharField(_("imported from"), max_length=255, blank=True)
     source_line = models.PositiveIntegerField(_("line"), null=True, blank=True)
@@ -35,6 +56,14 @@ class Post(models.Model):
         default=True,
         help_text=_("Turn off to stop new comments on this post."),
     )
+    labels = models.ManyToManyField(
+        Label, related_name="posts", blank=True, verbose_name=_("labels")
+    )
+    # From a Blogger backup: the trailing number of the entry's id
+    # (tag:blogger.com,1999:blog-<blog>.post-<id>), and the post's address on the old blog
+    # ("/2014/09/a-sad-fact-of-life.html"). Both empty for a post that came from elsewhere.
+    blogger_id = models.CharField(_("Blogger id"), max_length=30, blank=True)
+    old_path = models.CharField(_("old address"), max_length=255, blank=True)
 
     # Bumped by forum's and moderation's services whenever what readers see of the thread may
     # have changed: it keys the cached thread HTML and the page's ETag.
@@ -50,7 +79,21 @@ class Post(models.Model):
         constraints = [
             # The importer's natural key: re-importing a page finds the same rows.
             models.UniqueConstraint(fields=["published", "title"], name="post_unique_date_title"),
-            models.UniqueConstraint(fields=["published", "slug"], name="post_unique_date_slug"),
+            # URLs are /year/month/slug/: a slug is unique within its month.
+            models.UniqueConstraint(
+                ExtractYear("published"),
+                ExtractMonth("published"),
+                "slug",
+                name="post_unique_month_slug",
+            ),
+            models.UniqueConstraint(
+                fields=["blogger_id"],
+                condition=~models.Q(blogger_id=""),
+                name="post_unique_blogger_id",
+            ),
+            models.UniqueConstraint(
+                fields=["old_path"], condition=~models.Q(old_path=""), name="post_unique_old_path"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -65,6 +65,9 @@ class Comment(MPTTModel):
     # Where an imported comment sat in its page's thread ("12" or "12.3"): the importer's
     # natural key, so that a second import finds what the first one wrote.
     import_key = models.CharField(max_length=40, blank=True, editable=False)
+    # From a Blogger backup: the trailing number of the comment's id
+    # (tag:blogger.com,1999:blog-<blog>.post-<id>); empty for a comment that came from elsewhere.
+    blogger_id = models.CharField(_("Blogger id"), max_length=30, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = CommentQuerySet.as_manager()
@@ -99,6 +102,11 @@ class Comment(MPTTModel):
                 fields=["post", "import_key"],
                 condition=~models.Q(import_key=""),
                 name="comment_unique_import_key",
+            ),
+            models.UniqueConstraint(
+                fields=["blogger_id"],
+                condition=~models.Q(blogger_id=""),
+                name="comment_unique_blogger_id",
             ),
         ]
 

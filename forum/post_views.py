@@ -158,6 +158,7 @@ def _render_post(request, post: Post, policy, form: CommentForm | None, *, statu
         "post": post,
         "page": page,
         "thread_html": thread_html,
+        "labels": list(post.labels.all()),
         "comments_open": viewer.comments_open,
         "form": new_form,
         "reply_to": reply_to,

@@ -83,7 +83,11 @@ def submit_comment(
 
 
 class ThreadNode(Protocol):
-    """What import_thread needs of a comment: blogarchive.parsing.ParsedComment fits."""
+    """What import_thread needs of a comment: blogarchive.parsing.ParsedComment fits.
+
+    A node may also carry `blogger_id` (its id on Blogger) and `key` (the import_key of the
+    stored comment it is known to be, when that is not its place in the thread).
+    """
 
     author: str | None
     created: datetime | None
@@ -96,6 +100,15 @@ class ThreadNode(Protocol):
 class ImportReport:
     created: int = 0
     existing: int = 0
+    completed: int = 0
+
+
+@dataclass(frozen=True)
+class _Stored:
+    pk: int
+    tree_id: int
+    blogger_id: str
+    created: datetime | None
 
 
 def import_thread(
@@ -107,47 +120,67 @@ def import_thread(
 ) -> ImportReport:
     """Store a captured thread as published comments; those already imported are left alone.
 
-    Keys: "12" for the twelfth top-level comment, "12.3" for its third reply. New threads go
-    in with one bulk insert per depth, their tree numbers computed here; a new reply under an
-    already-imported comment goes through the ordinary tree insert. new_post says the post was
-    created in this transaction: it has no comments to look for and no cached thread to expire.
-    render makes a body's HTML (the importer passes what it rendered ahead, in another process).
+    Keys: "12" for the twelfth top-level comment, "12.3" for its third reply, unless a node
+    brings its own. New threads go in with one bulk insert per depth, their tree numbers
+    computed here; a new reply under an already-imported comment goes through the ordinary tree
+    insert. A stored comment that a node with a Blogger id matches is completed: it takes that
+    id and the node's exact time. new_post says the post was created in this transaction: it
+    has no comments to look for and no cached thread to expire. render makes a body's HTML
+    (the importer passes what it rendered ahead, in another process).
     """
     report = ImportReport()
-    existing = {}
+    existing: dict[str, _Stored] = {}
     if not new_post:
-        existing = dict(
-            Comment.objects.filter(post=post).exclude(import_key="").values_list("import_key", "pk")
-        )
-    new_roots = []
+        rows = Comment.objects.filter(post=post).exclude(import_key="")
+        existing = {
+            row[0]: _Stored(*row[1:])
+            for row in rows.values_list("import_key", "pk", "tree_id", "blogger_id", "created")
+        }
+    new_roots, completed = [], []
     for position, root in enumerate(roots, start=1):
-        key = str(position)
+        key = getattr(root, "key", None) or str(position)
         if key in existing:
-            _import_missing_replies(post, root, key, existing, report, render)
+            _import_missing_replies(post, root, key, existing, report, render, completed)
         else:
             new_roots.append((key, root))
     if new_roots:
         report.created += _bulk_insert_trees(post, new_roots, render)
-    if report.created and not new_post:
+    if completed:
+        Comment.objects.bulk_update(completed, ["blogger_id", "created"], batch_size=500)
+        report.completed += len(completed)
+    if (report.created or completed) and not new_post:
         caching.thread_changed(post.pk)
     return report
 
 
-def _import_missing_replies(post, node, key, existing, report, render) -> None:
-    """Walk an already-imported comment and insert any reply the database lacks."""
+def _import_missing_replies(post, node, key, existing, report, render, completed) -> None:
+    """Walk an already-imported comment, complete it, and insert any reply the database lacks."""
     report.existing += 1
+    _complete(existing[key], node, completed)
     for position, reply in enumerate(node.replies, start=1):
-        reply_key = f"{key}.{position}"
+        reply_key = getattr(reply, "key", None) or f"{key}.{position}"
         if reply_key in existing:
-            _import_missing_replies(post, reply, reply_key, existing, report, render)
+            _import_missing_replies(post, reply, reply_key, existing, report, render, completed)
             continue
-        parent = Comment.objects.get(pk=existing[key])
-        _lock_tree(parent.tree_id)
+        _lock_tree(existing[key].tree_id)
         comment = _imported_comment(post, reply, reply_key, render)
-        comment.insert_at(Comment.objects.get(pk=parent.pk), position="last-child", save=True)
-        existing[reply_key] = comment.pk
+        # Read the parent under the lock: its lft/rght may have moved since it was listed.
+        comment.insert_at(
+            Comment.objects.get(pk=existing[key].pk), position="last-child", save=True
+        )
+        existing[reply_key] = _Stored(comment.pk, comment.tree_id, comment.blogger_id, None)
         report.created += 1
-        _import_missing_replies(post, reply, reply_key, existing, report, render)
+        _import_missing_replies(post, reply, reply_key, existing, report, render, completed)
+
+
+def _complete(stored: _Stored, node, completed: list[Comment]) -> None:
+    """Give a stored comment the Blogger id and exact time a node brings, if it lacks them."""
+    blogger_id = getattr(node, "blogger_id", "")
+    if not blogger_id or (stored.blogger_id == blogger_id and stored.created == node.created):
+        return
+    completed.append(
+        Comment(pk=stored.pk, blogger_id=blogger_id, created=node.created or stored.created)
+    )
 
 
 def _imported_comment(post: Post, node: ThreadNode, key: str, render) -> Comment:
@@ -165,6 +198,7 @@ def _imported_comment(post: Post, node: ThreadNode, key: str, render) -> Comment
         status=Comment.Status.REMOVED if node.removed else Comment.Status.APPROVED,
         removed_by=removed,
         import_key=key,
+        blogger_id=getattr(node, "blogger_id", ""),
     )
 
 
@@ -217,4 +251,5 @@ def _number_tree(post, root, key, tree_id, by_depth, render) -> None:
         stack.append((node, node_key, parent, depth, True))
         for position in range(len(node.replies), 0, -1):
             child = node.replies[position - 1]
-            stack.append((child, f"{node_key}.{position}", comment, depth + 1, False))
+            child_key = getattr(child, "key", None) or f"{node_key}.{position}"
+            stack.append((child, child_key, comment, depth + 1, False))

@@ -31,6 +31,7 @@ urlpatterns = [
     path("<yyyy:year>/", views.archive_year, name="archive_year"),
     path("<yyyy:year>/<mm:month>/", views.archive_month, name="archive_month"),
     path("<yyyy:year>/<mm:month>/<slug:slug>/", post_views.post_detail, name="post_detail"),
+    path("label/<str:slug>/", views.label, name="label"),
     path("comments/<int:pk>/", post_views.comment_permalink, name="comment"),
     path("search/", search.search_page, name="search"),
     path("feeds/posts/", feeds.LatestPosts(), name="posts_feed"),

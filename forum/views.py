@@ -3,9 +3,10 @@ from datetime import date
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from blogarchive.models import Label
 from forum import ownership, selectors
 from forum.models import Comment
 
@@ -57,6 +58,17 @@ def archive_month(request, year: int, month: int):
             "month": month,
             "months": selectors.archive_months(),
         },
+    )
+
+
+def label(request, slug: str):
+    """Every post filed under one label, newest first (Blogger's /search/label/ page)."""
+    label = get_object_or_404(Label, slug=slug)
+    posts = list(selectors.posts_with_counts().filter(labels=label))
+    return render(
+        request,
+        "forum/label.html",
+        {"label": label, "posts": posts, "months": selectors.archive_months()},
     )
 
 

@@ -1,9 +1,10 @@
-"""Load captured pages of the On Probation blog, with their comment threads.
+"""Load the On Probation blog: text captures of its pages, or Blogger's own backup.
 
-Why a command: the archive is rebuilt from the captured pages, and re-running it after adding
-pages (or a curator's .titles file) must only add what is new. Each file is its own
-transaction, so a malformed page is reported as file:line and nothing of it is written, while
-the other pages still import.
+Why a command: the archive is rebuilt from the captured pages or the backup, and re-running it
+after adding pages (or a curator's .titles file) must only add what is new. Each file is its
+own transaction, so a malformed page is reported as file:line and nothing of it is written,
+while the other files still import. A file is a backup (feed.atom, or the Takeout zip) or a
+capture by what it holds, not by its name.
 """
 
 import sys
@@ -13,43 +14,79 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from blogarchive.backup_file import is_backup
+from blogarchive.backup_import import BackupReport, import_backup
 from blogarchive.importer import FileReport, ImportFailed, import_files, page_files
 
 DEFAULT_SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
+BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Import blog pages (files or folders of .txt pages; default: the bundled seeds)."
+    help = (
+        "Import blog pages (files or folders of .txt pages; default: the bundled seeds) "
+        "or a Blogger backup (feed.atom, or the Takeout .zip)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", type=Path, help="page files or folders")
+        parser.add_argument("paths", nargs="*", type=Path, help="files or folders")
         parser.add_argument(
             "--dry-run", action="store_true", help="parse and check everything, write nothing"
         )
 
     def handle(self, *args, paths, dry_run, verbosity, **options):
-        files = page_files(paths or [DEFAULT_SEEDS])
+        files = _files(paths or [DEFAULT_SEEDS])
         if not files:
-            raise CommandError("No .txt pages found in " + ", ".join(map(str, paths)))
+            raise CommandError("No pages or backups found in " + ", ".join(map(str, paths)))
         started = time.monotonic()
         failures, totals = [], FileReport(path=Path("total"))
-        for number, report in enumerate(import_files(files, dry_run=dry_run), start=1):
+        backups = [path for path in files if is_backup(path)]
+        pages = [path for path in files if path not in backups]
+        for backup in backups:
+            self._import_backup(backup, dry_run, verbosity, totals, failures, started)
+        for number, report in enumerate(import_files(pages, dry_run=dry_run), start=1):
             if isinstance(report, ImportFailed):
-                failure = report
-                failures.append(failure)
-                self.stderr.write(self.style.ERROR(str(failure)))
+                self._failed(report, failures)
                 continue
             self._add(totals, report)
             if verbosity >= 1:
-                self._print_report(report, number, len(files), verbosity)
+                self._print_report(report, number, len(pages), verbosity)
             elif sys.stderr.isatty():
-                self._print_progress(number, len(files), totals, started)
+                rate = totals.comments_created / max(time.monotonic() - started, 1e-6)
+                _bar(number, len(pages), "files", rate)
             self._print_doubts(report)
         self._print_total(totals, len(files), failures, started, dry_run)
         if failures:
             raise CommandError(f"{len(failures)} of {len(files)} file(s) could not be imported.")
 
-    def _add(self, totals: FileReport, report: FileReport) -> None:
+    def _failed(self, failure: ImportFailed, failures: list) -> None:
+        failures.append(failure)
+        self.stderr.write(self.style.ERROR(str(failure)))
+
+    def _import_backup(self, path, dry_run, verbosity, totals, failures, started) -> None:
+        def progress(number: int, count: int, report: BackupReport) -> None:
+            if sys.stderr.isatty() and (number == count or number % 25 == 0):
+                rate = report.comments_created / max(time.monotonic() - began, 1e-6)
+                _bar(number, count, "posts", rate)
+
+        began = time.monotonic()
+        try:
+            report = import_backup(path, dry_run=dry_run, progress=progress)
+        except ImportFailed as failure:
+            self._failed(failure, failures)
+            return
+        self._add(totals, report)
+        if verbosity >= 1:
+            line = (
+                f"{path}: a Blogger backup; new: {report.posts_created} post(s), "
+                f"{report.comments_created} comment(s); completed: {report.posts_completed} "
+                f"post(s), {report.comments_completed} comment(s); already there: "
+                f"{report.posts_existing} post(s), {report.comments_existing} comment(s); "
+                f"left out: {report.drafts} draft(s), {report.pages} page(s)"
+            )
+            self.stdout.write(self.style.SUCCESS(line) if report.changed else line)
+
+    def _add(self, totals: FileReport, report: FileReport | BackupReport) -> None:
         totals.posts_created += report.posts_created
         totals.posts_existing += report.posts_existing
         totals.comments_created += report.comments_created
@@ -80,15 +117,6 @@ class Command(BaseCommand):
             line = f"{report.path}:{doubt.line}: check: {doubt.message}"
             self.stdout.write(self.style.WARNING(line))
 
-    def _print_progress(self, number, count, totals, started) -> None:
-        width = 30
-        done = int(width * number / count)
-        rate = totals.comments_created / max(time.monotonic() - started, 1e-6)
-        bar = "#" * done + "-" * (width - done)
-        sys.stderr.write(f"\r[{bar}] {number}/{count} files, {rate:,.0f} comments/s")
-        if number == count:
-            sys.stderr.write("\n")
-
     def _print_total(self, totals, count, failures, started, dry_run) -> None:
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -98,3 +126,21 @@ class Command(BaseCommand):
             f"{totals.comments_existing} comment(s) were already there."
             + (" Nothing was written (--dry-run)." if dry_run else "")
         )
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    """The pages page_files finds, and any backup in the folders given, whatever its name."""
+    files = page_files(paths)
+    for folder in (path for path in paths if path.is_dir()):
+        others = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".txt")
+        files.extend(p for p in others if is_backup(p))
+    return files
+
+
+def _bar(number: int, count: int, unit: str, rate: float) -> None:
+    """Redraw the progress bar on the terminal: done so far, and comments a second."""
+    done = int(BAR_WIDTH * number / max(count, 1))
+    bar = "#" * done + "-" * (BAR_WIDTH - done)
+    sys.stderr.write(f"\r[{bar}] {number}/{count} {unit}, {rate:,.0f} comments/s")
+    if number == count:
+        sys.stderr.write("\n")

@@ -1,0 +1,179 @@
+"""Write a Blogger backup to the database: every live post, its labels and its threads.
+
+The backup is read once into a staging file (blogarchive.staging), where its threads are
+checked; then written in one transaction, so that a refused or failing file leaves nothing.
+A post is found by its Blogger id, else by its date and title (as a text capture stored it),
+and completed; else created. Importing the same backup again finds everything and writes
+nothing.
+"""
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blogarchive import backup_file, blogger, bloggerhtml, merge
+from blogarchive.importer import ImportFailed
+from blogarchive.models import Label, Post
+from blogarchive.staging import StagedPost, Staging
+from forum import caching, services
+
+Progress = Callable[[int, int, "BackupReport"], None]
+
+
+@dataclass
+class BackupReport:
+    path: Path
+    posts_created: int = 0
+    posts_existing: int = 0
+    posts_completed: int = 0
+    comments_created: int = 0
+    comments_existing: int = 0
+    comments_completed: int = 0
+    drafts: int = 0
+    pages: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any((self.posts_created, self.posts_completed, self.comments_created)) or bool(
+            self.comments_completed
+        )
+
+
+def import_backup(
+    path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> BackupReport:
+    """Import one backup (feed.atom or Takeout zip); raise ImportFailed, writing nothing."""
+    report = BackupReport(path=path)
+    with tempfile.TemporaryDirectory(prefix="blogger-") as folder:
+        staging = Staging(Path(folder))
+        try:
+            with backup_file.open_feed(path) as (stream, _size):
+                staging.load(blogger.entries(stream))
+            report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
+            with transaction.atomic():
+                _write(staging, report, progress)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except blogger.Refused as refused:
+            raise ImportFailed(path, refused.line, refused.message) from None
+        finally:
+            staging.close()
+    return report
+
+
+def _write(staging: Staging, report: BackupReport, progress: Progress | None) -> None:
+    labels = _Labels()
+    total = staging.counts.posts
+    for number, staged in enumerate(staging.posts(), start=1):
+        post, created = _post(staged, report)
+        labels.attach(post, staged.labels, created)
+        roots = staging.thread(staged.id)
+        if not created:
+            merge.assign_keys(post, roots)
+        result = services.import_thread(post=post, roots=roots, new_post=created)
+        report.comments_created += result.created
+        report.comments_existing += result.existing
+        report.comments_completed += result.completed
+        if progress:
+            progress(number, total, report)
+
+
+def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
+    """The stored post the backup's post is, completed; or a new one."""
+    if staged.published is None:
+        raise blogger.Refused(staged.line, "a post without a published time")
+    published_at = staged.published
+    day = timezone.localtime(published_at).date()
+    title = staged.title[: Post._meta.get_field("title").max_length]
+    post = Post.objects.filter(blogger_id=staged.id).first()
+    post = post or Post.objects.filter(published=day, title=title, blogger_id="").first()
+    if post is None:
+        report.posts_created += 1
+        return Post.objects.create(
+            title=title,
+            slug=_free_slug(_slug_base(staged, title), day),
+            published=day,
+            published_at=published_at,
+            paragraphs=bloggerhtml.paragraphs(staged.html),
+            blogger_id=staged.id,
+            old_path=staged.path[:255],
+            source_file=report.path.name[:255],
+            source_line=staged.line,
+        ), True
+    report.posts_existing += 1
+    changed = _complete(post, blogger_id=staged.id, old_path=staged.path[:255])
+    if post.published_at != published_at:
+        post.published_at = published_at
+        changed.append("published_at")
+    if changed:
+        post.save(update_fields=changed)
+        report.posts_completed += 1
+    return post, False
+
+
+def _complete(post: Post, **values: str) -> list[str]:
+    """Fill the post's empty fields from values; the names of those filled."""
+    filled = []
+    for name, value in values.items():
+        if value and not getattr(post, name):
+            setattr(post, name, value)
+            filled.append(name)
+    return filled
+
+
+def _slug_base(staged: StagedPost, title: str) -> str:
+    """The old address's last part ("a-sad-fact-of-life"), so the new one reads the same."""
+    stem = staged.path.rsplit("/", 1)[-1].removesuffix(".html")
+    return (slugify(stem) or slugify(title) or "post")[:100]
+
+
+def _free_slug(base: str, day) -> str:
+    """base, or base-2, base-3...: the first not taken in the post's month."""
+    taken = set(
+        Post.objects.in_month(day.year, day.month)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class _Labels:
+    """Labels by name, created once each, attached to posts without duplicates."""
+
+    def __init__(self):
+        self.known = dict(Label.objects.values_list("name", "pk"))
+        self.slugs = set(Label.objects.values_list("slug", flat=True))
+
+    def attach(self, post: Post, names: list[str], created: bool) -> None:
+        wanted = {self._pk(name[:200]) for name in names if name.strip()}
+        if not wanted:
+            return
+        if not created:
+            wanted -= set(post.labels.values_list("pk", flat=True))
+        if wanted:
+            Post.labels.through.objects.bulk_create(
+                [Post.labels.through(post_id=post.pk, label_id=pk) for pk in sorted(wanted)]
+            )
+            if not created:
+                # The post page lists its labels: its kept copy is stale now.
+                caching.thread_changed(post.pk)
+
+    def _pk(self, name: str) -> int:
+        if name not in self.known:
+            base = slugify(name, allow_unicode=True)[:190] or "label"
+            slug, n = base, 1
+            while slug in self.slugs:
+                n += 1
+                slug = f"{base}-{n}"
+            self.known[name] = Label.objects.create(name=name, slug=slug).pk
+            self.slugs.add(slug)
+        return self.known[name]
