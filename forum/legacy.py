@@ -26,6 +26,7 @@ _MAX_MS_DIGITS = 13
 
 def old_post(request, year: int, month: int, slug: str):
     """A post's old address, or with ?showComment= one of its comments' permalink."""
+    _refuse_nul(request.path)
     post = _post_at(request.path, year, month, slug)
     comment = _shown_comment(post, request.GET.get("showComment", ""))
     if comment is None:
@@ -37,6 +38,7 @@ def old_post(request, year: int, month: int, slug: str):
 
 def old_label(request, name: str):
     """Blogger's page of a label's posts: the label's page here."""
+    _refuse_nul(name)
     # Exact name first; a link typed in another case finds the label only if one matches.
     labels = {label.name: label for label in Label.objects.filter(name__iexact=name)[:10]}
     label = labels.get(name) or (next(iter(labels.values())) if len(labels) == 1 else None)
@@ -55,6 +57,12 @@ def old_post_comments_feed(request, blogger_id: str):
     post = get_object_or_404(Post.objects.only("slug", "published"), blogger_id=blogger_id)
     args = [post.published.year, post.published.month, post.slug]
     return HttpResponsePermanentRedirect(reverse("forum:post_comments_feed", args=args))
+
+
+def _refuse_nul(text: str) -> None:
+    """No address holds a NUL; PostgreSQL refuses one in a query, so it is a 404 before one."""
+    if "\x00" in text:
+        raise Http404(_("No post had that address."))
 
 
 def _post_at(path: str, year: int, month: int, slug: str) -> Post:

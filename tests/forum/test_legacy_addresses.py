@@ -244,6 +244,7 @@ def test_of_two_labels_differing_only_in_case_the_exact_one_is_taken(client, db)
 def test_an_unknown_label_is_an_honest_404(client, blogger_post):
     assert get(client, "/search/label/Nothing%20Here").status_code == 404
     assert get(client, "/search/label/").status_code == 404
+    assert get(client, "/search/label/Napo%00News").status_code == 404
 
 
 @pytest.mark.parametrize(
