@@ -99,7 +99,8 @@ def _first_date(lines: list[str]) -> int:
 
 def _caption(lines: list[str], first: int) -> tuple[int | None, Thread | None, tuple]:
     """The caption over the thread, its parser and comments; a quoted one has no thread."""
-    found = [i for i in range(first + 1, len(lines)) if _CAPTION.fullmatch(lines[i])]
+    # Lazily: the lines under the real caption are only read if no caption holds its thread.
+    found = (i for i in range(first + 1, len(lines)) if _CAPTION.fullmatch(lines[i]))
     error = None
     for i in found:
         thread = Thread(lines)

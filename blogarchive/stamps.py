@@ -22,7 +22,8 @@ Reading = tuple[str, datetime]
 
 def readings(text: str, line: int) -> list[Reading]:
     """Each (name, time) the line can mean, the two-digit day first; [] if it is no stamp."""
-    match = _STAMP.fullmatch(text)
+    # Most first lines are prose: a stamp ends " at 10:55", so look no further without it.
+    match = _STAMP.fullmatch(text) if " at " in text[-10:] else None
     if match is None or not any(map(str.isalpha, match.group(1))):
         return []
     prefix, digits, month, year, hour, minute = match.groups()

@@ -102,7 +102,7 @@ class Thread:
 
     def _block_end(self, i: int, indent: int) -> int:
         """Index of the first line from i that is neither blank nor at this indentation."""
-        while i < len(self.lines) and (not self.lines[i] or _indent(self.lines[i]) == indent):
+        while i < len(self.lines) and (not self.lines[i] or _indented(self.lines[i], indent)):
             i += 1
         return i
 
@@ -118,8 +118,13 @@ class Thread:
     def _numbered(self, i: int, indent: int) -> tuple[int, str] | None:
         """Number and first text of an 'N. ' line at exactly this indentation, else None."""
         line = self.lines[i]
-        match = _NUMBERED.fullmatch(line[indent:]) if _indent(line) == indent else None
+        match = _NUMBERED.fullmatch(line, indent) if _indented(line, indent) else None
         return (int(match.group(1)), (match.group(2) or "").strip()) if match else None
+
+
+def _indented(line: str, indent: int) -> bool:
+    """Whether a non-blank line starts with exactly this many spaces (without copying it)."""
+    return line.startswith(" " * indent) and not line.startswith(" ", indent)
 
 
 def _indent(line: str) -> int:
