@@ -3,16 +3,17 @@
 Blogger served a post at ``/2014/09/a-sad-fact-of-life.html``; a comment at that address with
 ``?showComment=<ms>``, the comment's published time in milliseconds since 1970 (UTC), followed
 by ``#c<comment id>``, which browsers keep to themselves; a label at ``/search/label/<name>``;
-and feeds at ``/feeds/posts/default``, ``/feeds/comments/default`` and
-``/feeds/<post id>/comments/default``. ``?m=1`` asked for the mobile layout of any of them and
-is ignored. An address that matches nothing is an honest 404, never the home page.
+and feeds at ``/feeds/posts/default`` (or ``/atom.xml``, ``/rss.xml``),
+``/feeds/comments/default`` and ``/feeds/<post id>/comments/default``. ``?m=1`` asked for the
+mobile layout of any of them and is ignored. An address that matches nothing is an honest 404,
+never the home page.
 """
 
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from django.db.models import Q
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,11 +30,13 @@ def old_post(request, year: int, month: int, slug: str):
     _refuse_nul(request.path)
     post = _post_at(request.path, year, month, slug)
     comment = _shown_comment(post, request.GET.get("showComment", ""))
-    if comment is None:
-        # An unknown, unpublished or ambiguous comment: the post it was on, as a 404 would
-        # hide the post too and tell no more about the comment.
-        return HttpResponsePermanentRedirect(post.get_absolute_url())
-    return HttpResponsePermanentRedirect(reverse("forum:comment", args=[comment]))
+    if comment is not None:
+        return HttpResponsePermanentRedirect(reverse("forum:comment", args=[comment]))
+    if "showComment" in request.GET:
+        # An unknown, unpublished or ambiguous comment: the post it was on (a 404 would hide
+        # the post too, and tell no more), and only for now: the comment may yet be published.
+        return HttpResponseRedirect(post.get_absolute_url())
+    return HttpResponsePermanentRedirect(post.get_absolute_url())
 
 
 def old_label(request, name: str):

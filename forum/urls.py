@@ -58,6 +58,7 @@ urlpatterns = [
     path("<yyyy:year>/<mm:month>/<oldname:slug>", legacy.old_post, name="old_post"),
     path("search/label/<path:name>", legacy.old_label, name="old_label"),
     re_path(r"^feeds/posts/(?:default|summary)/?$", legacy.old_feed, {"feed": "posts"}),
+    re_path(r"^(?:atom|rss)\.xml$", legacy.old_feed, {"feed": "posts"}),
     re_path(r"^feeds/comments/(?:default|summary)/?$", legacy.old_feed, {"feed": "comments"}),
     re_path(
         r"^feeds/(?P<blogger_id>[0-9]{1,30})/comments/(?:default|summary)/?$",
