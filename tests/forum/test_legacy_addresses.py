@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from blogarchive.models import Label, Post
@@ -317,6 +318,42 @@ def test_an_old_address_costs_at_most_two_queries_however_long_the_thread(
     with django_assert_num_queries(queries):
         response = get(client, address)
     assert response.status_code == 301
+
+
+def plans_of(client, address: str) -> list[str]:
+    """The database's plan for each query the address costs."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        get(client, address)
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A table of a few rows is read whole; the question is whether an index can serve.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = []
+        for sql, params in statements:
+            cursor.execute(f"{explain} {sql}", params)
+            plans.append(str(cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.parametrize(
+    ("address", "index"),
+    [
+        (SAD_FACT, "post_unique_old_path"),
+        ("/feeds/4411/comments/default", "post_unique_blogger_id"),
+    ],
+)
+def test_an_old_post_is_found_through_its_index_on_either_database(
+    client, blogger_post, captured_post, address, index
+):
+    (plan,) = plans_of(client, address)
+    assert index in plan
 
 
 # From a real backup
