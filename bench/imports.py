@@ -1,4 +1,5 @@
-"""`manage.py import_blog` on a synthetic archive: wall time, comments per second, peak memory.
+"""`manage.py import_blog` on a synthetic archive (a folder of pages, or a Blogger backup): wall
+time, comments per second, peak memory.
 
 The command runs as a reader would run it, in a terminal: its stderr is a pseudo-terminal, so
 it draws its progress bar, which is captured (and shown, when the bench itself runs in one).
@@ -18,13 +19,13 @@ from bench.env import ROOT, WORK, python
 _TOTAL = re.compile(r"(\d+) new comment\(s\)")
 
 
-def run_import(directory: Path, env: dict[str, str]) -> dict:
-    """Import every page of directory into the (migrated, empty) database of env."""
+def run_import(source: Path, env: dict[str, str]) -> dict:
+    """Import source (a folder of pages, or a backup) into the (migrated, empty) database of env."""
     log = WORK / "import.out"
     controller, terminal = pty.openpty()
     with log.open("w") as output:
         process = subprocess.Popen(
-            [python(), "manage.py", "import_blog", "-v", "0", str(directory)],
+            [python(), "manage.py", "import_blog", "-v", "0", str(source)],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -48,7 +49,7 @@ def run_import(directory: Path, env: dict[str, str]) -> dict:
     comments = int(_TOTAL.search(printed).group(1))
     progress = b"".join(screen).decode(errors="replace")
     return {
-        "files": len(list(directory.glob("*.txt"))),
+        "files": len(list(source.glob("*.txt"))) if source.is_dir() else 1,
         "comments": comments,
         "seconds": round(elapsed, 2),
         "comments_per_second": round(comments / elapsed, 1),

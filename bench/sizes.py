@@ -12,6 +12,8 @@ class Sizes:
     posts: int = 5_000
     pending: int = 100_000
     archives: tuple[int, ...] = (500, 5_000)  # posts in the archives imported
+    # (posts, comments) in the Blogger backups imported
+    backups: tuple[tuple[int, int], ...] = ((500, 15_000), (5_000, 150_000))
     load_seconds: int = 5
     max_load_seconds: int = 40  # for the slowest pages (see bench.suite._load_plan)
     quiet_seconds: int = 5  # the longest wait for an idle machine before each load test
@@ -29,8 +31,12 @@ class Sizes:
     @classmethod
     def from_json(cls, text: str) -> "Sizes":
         return cls(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(text).items()}
+            **{k: _tuples(v) if isinstance(v, list) else v for k, v in json.loads(text).items()}
         )
+
+
+def _tuples(value: list):
+    return tuple(_tuples(v) if isinstance(v, list) else v for v in value)
 
 
 SMOKE = Sizes(
@@ -40,6 +46,7 @@ SMOKE = Sizes(
     posts=30,
     pending=200,
     archives=(6, 18),
+    backups=((6, 60), (18, 180)),
     load_seconds=1,
     max_load_seconds=2,
     quiet_seconds=0,

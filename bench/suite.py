@@ -7,7 +7,7 @@ import os
 import time
 from contextlib import ExitStack
 
-from bench import archive, env, imports, load, quiet, serve
+from bench import archive, backup_archive, env, imports, load, quiet, serve
 from bench.services import Databases
 from bench.sizes import Sizes
 
@@ -49,7 +49,8 @@ def one_database(vendor: str, databases: Databases, cache_url: str, sizes: Sizes
         _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes)
     else:
         result["ceiling"] = {"skipped": "wrk is not installed"}
-    result["import"] = _imports(vendor, databases, migrate, cache_url, sizes)
+    result["import"] = imports_of_pages(vendor, databases, migrate, cache_url, sizes)
+    result["import_backup"] = backup_imports(vendor, databases, migrate, cache_url, sizes)
     result["contention"] = CONTENTION.get(vendor, {})
     return result
 
@@ -169,7 +170,9 @@ def _load_plan(server_ms: float, sizes: Sizes) -> dict:
     }
 
 
-def _imports(vendor: str, databases: Databases, migrate, cache_url: str, sizes: Sizes) -> dict:
+def imports_of_pages(
+    vendor: str, databases: Databases, migrate, cache_url: str, sizes: Sizes
+) -> dict:
     result = {}
     for posts in sizes.archives:
         directory = env.WORK / f"archive-{posts}-{archive.fingerprint()}"
@@ -181,4 +184,24 @@ def _imports(vendor: str, databases: Databases, migrate, cache_url: str, sizes: 
         with quiet.Contention() as contention:
             result[str(posts)] = imports.run_import(directory, import_env)
         CONTENTION.setdefault(vendor, {})[f"import_blog on {posts:,} posts"] = contention.others
+    return result
+
+
+def backup_imports(
+    vendor: str, databases: Databases, migrate, cache_url: str, sizes: Sizes
+) -> dict:
+    """import_blog on generated Blogger backups, each into an empty database."""
+    result = {}
+    for posts, comments in sizes.backups:
+        path = env.WORK / f"backup-{posts}-{comments}-{backup_archive.fingerprint()}.atom"
+        if not path.exists():
+            partial = path.with_suffix(".partial")
+            backup_archive.write(partial, posts, comments)
+            partial.rename(path)
+        step(f"{vendor}: import_blog on a Blogger backup of {posts:,} posts")
+        import_env = env.django_env(databases.migrated("bench_import", migrate), cache_url)
+        with quiet.Contention() as contention:
+            result[str(posts)] = imports.run_import(path, import_env)
+        name = f"import_blog on a backup of {posts:,} posts"
+        CONTENTION.setdefault(vendor, {})[name] = contention.others
     return result

@@ -188,14 +188,21 @@ def _queue(figures: dict) -> list[str]:
 
 
 def _imports(figures: dict) -> list[str]:
+    lines = _import_table("### import_blog", figures["import"])
+    if figures.get("import_backup"):
+        lines += ["", *_import_table("### import_blog, Blogger backup", figures["import_backup"])]
+    return lines
+
+
+def _import_table(heading: str, runs: dict) -> list[str]:
     lines = [
-        "### import_blog",
+        heading,
         "",
         "| posts | comments | seconds | comments/s | peak memory MB | progress bar |",
         "|---|---|---|---|---|---|",
     ]
-    for n in sorted(figures["import"], key=int):
-        run = figures["import"][n]
+    for n in sorted(runs, key=int):
+        run = runs[n]
         lines.append(
             f"| {int(n):,} | {run['comments']:,} | {run['seconds']} | "
             f"{run['comments_per_second']:,.0f} | {run['peak_rss_mb']} | "

@@ -21,7 +21,15 @@ class Target:
 
 
 def check(database: str, figures: dict) -> list[Target]:
-    checks = [page_queries, xtd_throughput, ceiling_share, reply_growth, queue_time, importing]
+    checks = [
+        page_queries,
+        xtd_throughput,
+        ceiling_share,
+        reply_growth,
+        queue_time,
+        importing,
+        importing_backup,
+    ]
     return [measure(database, figures) for measure in checks]
 
 
@@ -157,3 +165,32 @@ def importing(database: str, figures: dict) -> Target:
         why.append("no progress bar on a terminal")
     goal = "≥ 2,000 comments/s, progress bar, memory flat (≤ 1.2×)"
     return Target("import_blog", database, figure, goal, holds, "; ".join(why))
+
+
+def importing_backup(database: str, figures: dict) -> Target:
+    """A Blogger backup imports at least as fast as the pages, in flat memory."""
+    name, goal = "import_blog, Blogger backup", "≥ the pages' comments/s, progress bar, memory flat"
+    runs, pages = figures.get("import_backup"), figures.get("import")
+    if not runs or not pages:
+        return Target(name, database, "not measured", goal, None)
+    small, large = _sizes(runs)[0], _sizes(runs)[-1]
+    big, text = runs[large], pages[_sizes(pages)[-1]]["comments_per_second"]
+    memory = big["peak_rss_mb"] / runs[small]["peak_rss_mb"]
+    fast = big["comments_per_second"] >= text
+    holds = fast and big["progress_bar"] and memory <= 1.2
+    figure = (
+        f"{big['comments_per_second']:,.0f} comments/s on {_n(large)} posts "
+        f"({big['comments']:,} comments; pages: {text:,.0f}/s); peak memory "
+        f"{big['peak_rss_mb']:.0f} MB vs {runs[small]['peak_rss_mb']:.0f} MB on {_n(small)} "
+        f"posts ({memory:.2f}×); progress bar {'shown' if big['progress_bar'] else 'missing'}"
+    )
+    why = [
+        reason
+        for reason, missed in [
+            (f"{big['comments']:,} comments took {big['seconds']} s", not fast),
+            ("peak memory grows with the backup", memory > 1.2),
+            ("no progress bar on a terminal", not big["progress_bar"]),
+        ]
+        if missed
+    ]
+    return Target(name, database, figure, goal, holds, "; ".join(why))

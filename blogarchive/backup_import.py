@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blogarchive import backup_file, blogger, bloggerhtml, merge
+from blogarchive import backup_file, backup_threads, blogger, bloggerhtml, merge
 from blogarchive.importer import ImportFailed
 from blogarchive.models import Label, Post
 from blogarchive.staging import StagedPost, Staging
@@ -69,13 +69,15 @@ def import_backup(
 def _write(staging: Staging, report: BackupReport, progress: Progress | None) -> None:
     labels = _Labels()
     total = staging.counts.posts
-    for number, staged in enumerate(staging.posts(), start=1):
+    threads = backup_threads.threads(staging, staging.post_ids())
+    for number, (staged, thread) in enumerate(zip(staging.posts(), threads, strict=True), 1):
         post, created = _post(staged, report)
         labels.attach(post, staged.labels, created)
-        roots = staging.thread(staged.id)
         if not created:
-            merge.assign_keys(post, roots)
-        result = services.import_thread(post=post, roots=roots, new_post=created)
+            merge.assign_keys(post, thread.roots)
+        result = services.import_thread(
+            post=post, roots=thread.roots, new_post=created, render=thread.render
+        )
         report.comments_created += result.created
         report.comments_existing += result.existing
         report.comments_completed += result.completed

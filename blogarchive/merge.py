@@ -61,7 +61,8 @@ def _align(nodes: list[Node], stored: list[_Stored], children, prefix: str) -> N
     for node in nodes:
         match = by_id.get(node.blogger_id)
         if match is None:
-            for index in range(cursor, len(stored)):
+            # In order from the last match first; then anywhere, should the orders differ.
+            for index in [*range(cursor, len(stored)), *range(cursor)]:
                 candidate = stored[index]
                 if candidate.pk not in used and not candidate.blogger_id and _same(node, candidate):
                     match, cursor = candidate, index + 1

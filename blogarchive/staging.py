@@ -95,9 +95,11 @@ class Counts:
 class Staging:
     """A backup's entries in a SQLite file in folder."""
 
-    def __init__(self, folder: Path):
-        self.db = sqlite3.connect(folder / "staging.sqlite3", isolation_level=None)
-        self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+    def __init__(self, folder: Path, *, create: bool = True):
+        self.path = folder / "staging.sqlite3"
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        if create:
+            self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         self.counts = Counts()
 
     def close(self) -> None:
@@ -139,6 +141,10 @@ class Staging:
             )
         else:
             counts.others += 1
+
+    def post_ids(self) -> list[str]:
+        """The ids of the live posts, in file order."""
+        return [row[0] for row in self.db.execute("SELECT id FROM post WHERE live ORDER BY seq")]
 
     def posts(self) -> Iterator["StagedPost"]:
         """Each live post, in file order."""

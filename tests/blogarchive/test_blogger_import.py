@@ -249,3 +249,23 @@ def test_every_comment_of_the_structure_that_readers_keep_is_published_once(db, 
     kept = [c["id"] for p in what_readers_keep(STRUCTURE) for c in walk(p["comments"])]
     stored = list(Comment.objects.values_list("blogger_id", flat=True))
     assert sorted(stored) == sorted(kept)
+
+
+def test_a_dry_run_checks_the_backup_and_writes_nothing(db, current_backup):
+    output = import_blog(current_backup, "--dry-run")
+    assert "Nothing was written" in output
+    assert not Post.objects.exists() and not Comment.objects.exists()
+
+
+def test_a_backup_of_many_posts_read_ahead_by_a_helper_imports_every_comment(db, tmp_path):
+    from bench import backup_archive
+
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 60, 240)
+    output = import_blog(path)
+    assert "60 new post(s)" in output
+    live = {
+        e.id for e in blogger.entries(path.open("rb")) if e.kind == "comment" and e.status == "live"
+    }
+    published = Comment.objects.filter(status=Comment.Status.APPROVED)
+    assert set(published.values_list("blogger_id", flat=True)) == live

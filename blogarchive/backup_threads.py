@@ -1,0 +1,71 @@
+"""A backup's threads, read from staging and their comments rendered, a few posts ahead.
+
+Rendering the comments (forum.markup) is a good part of an import's work: for a big backup a
+helper process reads and renders the next posts' threads while this one writes, as the text
+importer's read-ahead does (blogarchive.importer).
+"""
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import django
+
+from blogarchive.importer import READ_AHEAD, READ_AHEAD_FROM
+from blogarchive.staging import Node, Staging
+from forum import markup
+
+
+@dataclass(frozen=True)
+class Thread:
+    roots: list[Node]
+    html: dict[str, str]  # each comment body, rendered
+
+    def render(self, body: str) -> str:
+        return self.html[body] if body in self.html else markup.render(body)
+
+
+def threads(staging: Staging, post_ids: list[str]) -> Iterator[Thread]:
+    """Each post's thread, in the order of post_ids."""
+    if len(post_ids) < READ_AHEAD_FROM or (os.cpu_count() or 1) < 2:
+        yield from (_rendered(staging, post_id) for post_id in post_ids)
+        return
+    # spawn, not fork: the writer holds database connections and may run threads.
+    context = multiprocessing.get_context("spawn")
+    with _pool(context) as pool:
+        waiting: deque = deque()
+        for post_id in post_ids:
+            waiting.append(pool.submit(_prepare, str(staging.path.parent), post_id))
+            if len(waiting) >= READ_AHEAD:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
+
+
+def _pool(context) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(1, mp_context=context, initializer=django.setup)
+
+
+def _prepare(folder: str, post_id: str) -> Thread:
+    return _rendered(_staging(folder), post_id)
+
+
+@cache
+def _staging(folder: str) -> Staging:
+    """The helper's own connection to the staging file, opened once."""
+    return Staging(Path(folder), create=False)
+
+
+def _rendered(staging: Staging, post_id: str) -> Thread:
+    roots = staging.thread(post_id)
+    bodies, stack = set(), list(roots)
+    while stack:
+        node = stack.pop()
+        bodies.add(node.body)
+        stack.extend(node.replies)
+    return Thread(roots, {body: markup.render(body) for body in bodies})
