@@ -9,6 +9,7 @@ dates after the first. Where two runs are equally long, the lines that differ ar
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -48,23 +49,31 @@ def day_headings(
     # A heading-shaped line with a damaged date is a damaged heading: the file is broken.
     dated = [(i, parse_date(lines[i], i + 1)) for i in shaped if heading_shaped(i)]
     dated = [(i, day) for i, day in dated if day < opening]
-    ordinals = [-day.toordinal() for _, day in dated]
-    ending = _rising_lengths(ordinals)
-    starting = _rising_lengths([-x for x in reversed(ordinals)])[::-1]
-    longest = max(ending, default=0)
-    on_a_longest = [k for k in range(len(dated)) if ending[k] + starting[k] - 1 == longest]
-    places = [ending[k] for k in on_a_longest]
-    chosen, need, last = [], longest, None
-    for k in on_a_longest:
-        if starting[k] == need and (last is None or ordinals[k] > last):
-            chosen.append(k)
-            need, last = need - 1, ordinals[k]
+    chosen, doubtful = _longest_falling([day for _, day in dated])
     doubts = [
-        Doubt(dated[k][0] + 1, _doubt(lines[dated[k][0]], k in chosen))
-        for k in on_a_longest
-        if places.count(ending[k]) > 1
+        Doubt(dated[k][0] + 1, _doubt(lines[dated[k][0]], k in chosen)) for k in sorted(doubtful)
     ]
-    return [first, *(dated[k][0] for k in chosen)], doubts
+    return [first, *(dated[k][0] for k in sorted(chosen))], doubts
+
+
+def _longest_falling(days: list[date]) -> tuple[set[int], set[int]]:
+    """Positions of one longest run of strictly falling days, and those some other run swaps.
+
+    A position is on every longest run exactly when no other position on a longest run
+    takes the same place in it: those that share a place are the doubtful ones.
+    """
+    rising = [-day.toordinal() for day in days]
+    ending = _rising_lengths(rising)
+    starting = _rising_lengths([-x for x in reversed(rising)])[::-1]
+    longest = max(ending, default=0)
+    on_a_longest = [k for k in range(len(days)) if ending[k] + starting[k] - 1 == longest]
+    places = Counter(ending[k] for k in on_a_longest)
+    chosen, need, last = set(), longest, None
+    for k in on_a_longest:
+        if starting[k] == need and (last is None or rising[k] > last):
+            chosen.add(k)
+            need, last = need - 1, rising[k]
+    return chosen, {k for k in on_a_longest if places[ending[k]] > 1}
 
 
 def _rising_lengths(values: list[int]) -> list[int]:
