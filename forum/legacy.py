@@ -102,7 +102,7 @@ def _shown_comment(post: Post, value: str) -> int | None:
         .filter(post=post, created__gte=minute, created__lt=minute + timedelta(minutes=1))
         .values_list("pk", "created", "blogger_id")
     )
-    exact = [pk for pk, created, _ in rows if created == moment]
+    exact = [pk for pk, created, _blogger_id in rows if created == moment]
     captured = [pk for pk, created, blogger_id in rows if not blogger_id and created.second == 0]
     if len(exact) == 1:
         return exact[0]
