@@ -66,7 +66,7 @@ def settle(
         return Settled(comments, ())
     known = {c.author for c in walk_comments(comments) if c.author and c.line not in choices}
     # A name that the times alone settle is evidence for the stamps they do not.
-    timed = _Evidence(choices, published, known)
+    timed = _Evidence(choices, published, known, quiet=True)
     _settle_siblings(comments, None, timed)
     evidence = _Evidence(choices, published, known | timed.settled_names)
     settled = _settle_siblings(comments, None, evidence)
@@ -78,6 +78,7 @@ class _Evidence:
     choices: dict[int, list[Reading]]
     published: date
     known: set[str]
+    quiet: bool = False  # a first pass, for the names the times settle: no doubts written
     settled_names: set[str] = field(default_factory=set)
     doubts: list[Doubt] = field(default_factory=list)
 
@@ -88,15 +89,19 @@ def _settle_siblings(siblings, parent_time, evidence: _Evidence) -> tuple[Parsed
     # latest[k]: the latest sure time before sibling k; earliest[k]: the earliest after it.
     latest = list(accumulate(sure, partial(_either, max), initial=parent_time))
     earliest = [*reversed([*accumulate(reversed(sure[1:]), partial(_either, min))]), None]
-    settled = []
+    settled, changed = [], False
     for k, comment in enumerate(siblings):
-        sure_time = comment.created
+        fields, sure_time = {}, comment.created
         if comment.line in evidence.choices:
             reading, sure_time = _choose(comment.line, latest[k], earliest[k], evidence)
-            comment = replace(comment, author=reading[0], created=reading[1])
-        replies = _settle_siblings(comment.replies, sure_time, evidence)
-        settled.append(replace(comment, replies=replies))
-    return tuple(settled)
+            fields = {"author": reading[0], "created": reading[1]}
+        if comment.replies:
+            replies = _settle_siblings(comment.replies, sure_time, evidence)
+            fields.update({"replies": replies} if replies is not comment.replies else {})
+        changed = changed or bool(fields)
+        settled.append(replace(comment, **fields) if fields else comment)
+    # Siblings left as they were stay the same tuple: the caller need not copy their parent.
+    return tuple(settled) if changed else siblings
 
 
 def _choose(line: int, low, high, evidence: _Evidence) -> tuple[Reading, datetime | None]:
@@ -115,10 +120,17 @@ def _choose(line: int, low, high, evidence: _Evidence) -> tuple[Reading, datetim
     if len(named := [r for r in fits if r[0] in evidence.known]) == 1:
         return named[0], named[0][1]
     chosen = (fits or options)[0]
-    described = " or ".join(f"{name} on {created.day} {created:%B %Y}" for name, created in options)
-    message = f"the commenter and day could be {described}: took {chosen[0]}"
-    evidence.doubts.append(Doubt(line, message))
+    if not evidence.quiet:
+        evidence.doubts.append(Doubt(line, _doubt(options, chosen)))
     return chosen, None
+
+
+def _doubt(options: list[Reading], chosen: Reading) -> str:
+    described = " or ".join(
+        f"{name} on {created.day} {MONTH_NAMES[created.month - 1]} {created.year}"
+        for name, created in options
+    )
+    return f"the commenter and day could be {described}: took {chosen[0]}"
 
 
 def _either(pick, a, b):
