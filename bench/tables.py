@@ -69,7 +69,8 @@ def setup(results: dict) -> list[str]:
         "- Import: `python manage.py import_blog -v 0 DIR` on archives written in the seeds' "
         "layout (`bench/archive.py`), into an empty database, its stderr on a pseudo-terminal "
         "(so it draws its progress bar); peak memory is the child's maximum resident set "
-        "(`wait4`).",
+        "(`wait4`). Blogger backups: the same command on one `feed.atom` in the current "
+        "schema, of the same posts and thread shapes (`bench/backup_archive.py`).",
         "- Contention: the machine may be shared. `others' CPU` is the share of all CPUs that "
         "processes other than the benchmark's used during each load test; above ~10% the "
         "throughput figures of that run are depressed.",

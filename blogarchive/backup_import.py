@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -23,6 +24,8 @@ from blogarchive.staging import StagedPost, Staging
 from forum import caching, services
 
 Progress = Callable[[int, int, "BackupReport"], None]
+# Blogger lets a post go without a title; here a title is part of a post's natural key.
+UNTITLED = "Untitled"
 
 
 @dataclass
@@ -89,33 +92,74 @@ def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
     """The stored post the backup's post is, completed; or a new one."""
     if staged.published is None:
         raise blogger.Refused(staged.line, "a post without a published time")
-    published_at = staged.published
-    day = timezone.localtime(published_at).date()
-    title = staged.title[: Post._meta.get_field("title").max_length]
-    post = Post.objects.filter(blogger_id=staged.id).first()
-    post = post or Post.objects.filter(published=day, title=title, blogger_id="").first()
-    if post is None:
-        report.posts_created += 1
-        return Post.objects.create(
-            title=title,
-            slug=_free_slug(_slug_base(staged, title), day),
-            published=day,
-            published_at=published_at,
-            paragraphs=bloggerhtml.paragraphs(staged.html),
-            blogger_id=staged.id,
-            old_path=staged.path[:255],
-            source_file=report.path.name[:255],
-            source_line=staged.line,
-        ), True
+    day = timezone.localtime(staged.published).date()
+    title = (staged.title or UNTITLED)[: Post._meta.get_field("title").max_length - 5]
+    near = _Neighbours(staged, day, title)
+    post = near.by_id or (near.twin if near.twin and not near.twin.blogger_id else None)
+    if near.address_owner not in (None, post):
+        raise blogger.Refused(staged.line, f"the address {staged.path} is already another post's")
+    if post is not None:
+        _complete_post(post, staged, report)
+        return post, False
+    if near.twin is not None:
+        title = _free(title, near.titles, " ({})")  # Another post of that day and title.
+    report.posts_created += 1
+    return Post.objects.create(
+        title=title,
+        slug=_free(_slug_base(staged, title), near.slugs, "-{}"),
+        published=day,
+        published_at=staged.published,
+        paragraphs=bloggerhtml.paragraphs(staged.html),
+        blogger_id=staged.id,
+        old_path=staged.path[:255],
+        source_file=report.path.name[:255],
+        source_line=staged.line,
+    ), True
+
+
+class _Neighbours:
+    """In one query, the posts a backup's post may be or may clash with: the one with its
+    Blogger id, the one of its day and title (a text capture's), the one at its old address,
+    and the titles and slugs like its own that are taken."""
+
+    def __init__(self, staged: StagedPost, day, title: str):
+        self.by_id = self.twin = self.address_owner = None
+        self.titles, self.slugs = set(), set()
+        base = _slug_base(staged, title)
+        near = Q(blogger_id=staged.id) | Q(published=day, title__startswith=title)
+        near |= Q(slug__startswith=base) & Q(pk__in=Post.objects.in_month(day.year, day.month))
+        if staged.path:
+            near |= Q(old_path=staged.path[:255])
+        for post in Post.objects.filter(near):
+            self.by_id = post if post.blogger_id == staged.id else self.by_id
+            if post.published == day and post.title == title:
+                self.twin = post
+            if staged.path and post.old_path == staged.path[:255]:
+                self.address_owner = post
+            if post.published == day:
+                self.titles.add(post.title)
+            if (post.published.year, post.published.month) == (day.year, day.month):
+                self.slugs.add(post.slug)
+
+
+def _complete_post(post: Post, staged: StagedPost, report: BackupReport) -> None:
     report.posts_existing += 1
     changed = _complete(post, blogger_id=staged.id, old_path=staged.path[:255])
-    if post.published_at != published_at:
-        post.published_at = published_at
+    if post.published_at != staged.published:
+        post.published_at = staged.published
         changed.append("published_at")
     if changed:
         post.save(update_fields=changed)
         report.posts_completed += 1
-    return post, False
+
+
+def _free(base: str, taken: set[str], suffix: str) -> str:
+    """base, or base with the suffix for 2, 3...: the first not taken."""
+    value, n = base, 1
+    while value in taken:
+        n += 1
+        value = base + suffix.format(n)
+    return value
 
 
 def _complete(post: Post, **values: str) -> list[str]:
@@ -132,20 +176,6 @@ def _slug_base(staged: StagedPost, title: str) -> str:
     """The old address's last part ("a-sad-fact-of-life"), so the new one reads the same."""
     stem = staged.path.rsplit("/", 1)[-1].removesuffix(".html")
     return (slugify(stem) or slugify(title) or "post")[:100]
-
-
-def _free_slug(base: str, day) -> str:
-    """base, or base-2, base-3...: the first not taken in the post's month."""
-    taken = set(
-        Post.objects.in_month(day.year, day.month)
-        .filter(slug__startswith=base)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 class _Labels:

@@ -17,7 +17,10 @@ from blogarchive.blogger import Entry, Refused
 from blogarchive.bloggerhtml import comment_body
 
 _SCHEMA = """
-CREATE TABLE post (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, kind TEXT, live INTEGER, data TEXT);
+CREATE TABLE post (
+    seq INTEGER PRIMARY KEY, id TEXT UNIQUE, kind TEXT, live INTEGER, path TEXT, line INTEGER,
+    data TEXT
+);
 CREATE TABLE comment (
     seq INTEGER PRIMARY KEY, id TEXT UNIQUE, post_id TEXT, reply_to TEXT, line INTEGER, data TEXT
 );
@@ -27,9 +30,15 @@ MAX_DEPTH = 200
 _INDEXES = """
 CREATE INDEX comment_post ON comment (post_id);
 CREATE INDEX comment_reply_to ON comment (reply_to);
+CREATE INDEX post_path ON post (path);
 """
 # Each hostile reference, found by one query: (query, message).
 _CHECKS = [
+    (
+        "SELECT p.line, p.id, p.path FROM post p JOIN post q ON q.path = p.path AND q.seq < p.seq"
+        " WHERE p.live AND q.live AND p.path != ''",
+        "post {1} has the address {2} of another post",
+    ),
     (
         "SELECT line, id FROM comment WHERE reply_to = id",
         "comment {1} answers itself",
@@ -136,8 +145,15 @@ class Staging:
             counts.pages += entry.kind == "page"
             data = [entry.line, _iso(entry.published), entry.title, entry.html, entry.labels]
             self.db.execute(
-                "INSERT INTO post (id, kind, live, data) VALUES (?, ?, ?, ?)",
-                (entry.id, entry.kind, live, json.dumps([*data, entry.path])),
+                "INSERT INTO post (id, kind, live, path, line, data) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    entry.id,
+                    entry.kind,
+                    live,
+                    entry.path,
+                    entry.line,
+                    json.dumps([*data, entry.path]),
+                ),
             )
         else:
             counts.others += 1

@@ -44,7 +44,7 @@ def test_the_smoke_run_measures_every_page_reply_queue_and_import(figures):
         assert reply["service"]["median_ms"] > 0
         assert reply["http"]["median_ms"] > 0
     assert 0 < figures["queue"]["rows_shown"] <= figures["queue"]["pending"]
-    for run in figures["import"].values():
+    for run in [*figures["import"].values(), *figures["import_backup"].values()]:
         assert run["comments"] > 0
         assert run["peak_rss_mb"] > 0
         assert run["progress_bar"]

@@ -140,3 +140,23 @@ def test_a_zip_without_a_feed_is_refused(db, write):
 def test_an_honest_takeout_zip_passes_the_same_checks(db, write):
     call_command("import_blog", str(write(takeout_zip(current_schema(STRUCTURE)), "t.zip")))
     assert Post.objects.count() == 2
+
+
+def test_two_posts_with_one_old_address_are_refused(db, write):
+    feed = current_schema(STRUCTURE).replace(
+        b"/2015/03/summer-again.html", b"/2014/10/the-clocks-go-back.html"
+    )
+    assert "has the address /2014/10/the-clocks-go-back.html of another post" in refusal(
+        write(feed)
+    )
+    assert archive_rows() == (0, 0, 0)
+
+
+def test_a_post_claiming_the_old_address_of_a_post_already_there_is_refused(db, write):
+    call_command("import_blog", str(write(current_schema(STRUCTURE))), stdout=StringIO())
+    before = archive_rows()
+    impostor = [{**STRUCTURE[2], "id": "8888", "title": "Impostor", "comments": []}]
+    impostor[0]["path"] = "/2014/10/the-clocks-go-back.html"
+    message = refusal(write(current_schema(impostor), "second.atom"))
+    assert "the address /2014/10/the-clocks-go-back.html is already another post's" in message
+    assert archive_rows() == before

@@ -269,3 +269,29 @@ def test_a_backup_of_many_posts_read_ahead_by_a_helper_imports_every_comment(db,
     }
     published = Comment.objects.filter(status=Comment.Status.APPROVED)
     assert set(published.values_list("blogger_id", flat=True)) == live
+
+
+def test_two_posts_of_one_day_with_one_title_both_keep_their_place(db, tmp_path):
+    twins = [
+        {
+            **STRUCTURE[2],
+            "id": str(n),
+            "path": f"/2015/03/u-{n}.html",
+            "title": "Update",
+            "comments": [],
+        }
+        for n in (7001, 7002)
+    ]
+    path = tmp_path / "feed.atom"
+    path.write_bytes(current_schema(twins))
+    import_blog(path)
+    import_blog(path)
+    titles = sorted(Post.objects.values_list("blogger_id", "title"))
+    assert titles == [("7001", "Update"), ("7002", "Update (2)")]
+
+
+def test_a_post_without_a_title_is_imported_as_untitled(db, tmp_path):
+    path = tmp_path / "feed.atom"
+    path.write_bytes(current_schema([{**STRUCTURE[2], "title": ""}]))
+    import_blog(path)
+    assert Post.objects.get().title == "Untitled"
