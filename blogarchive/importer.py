@@ -50,6 +50,7 @@ class FileReport:
     comments_created: int = 0
     comments_existing: int = 0
     decisions: list[parsing.TitleDecision] = field(default_factory=list)
+    doubts: list[parsing.Doubt] = field(default_factory=list)
     titles_from: Path | None = None
 
     @property
@@ -118,7 +119,10 @@ def write(prepared: PreparedPage, *, dry_run: bool = False) -> FileReport:
     """Write a prepared page in one transaction."""
     page = prepared.page
     report = FileReport(
-        path=prepared.path, decisions=list(page.decisions), titles_from=prepared.sidecar
+        path=prepared.path,
+        decisions=list(page.decisions),
+        doubts=list(page.doubts),
+        titles_from=prepared.sidecar,
     )
     with transaction.atomic():
         for parsed in page.posts:

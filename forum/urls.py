@@ -1,6 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
-from forum import feeds, post_views, search, views
+from forum import feeds, legacy, post_views, search, views
 
 
 class YearConverter:
@@ -20,7 +20,20 @@ class MonthConverter(YearConverter):
         return f"{int(value):02d}"
 
 
+class OldNameConverter:
+    """The name of a post's page on the old blog, "a-sad-fact-of-life.html", without ".html"."""
+
+    regex = r"[^/]+\.html"
+
+    def to_python(self, value: str) -> str:
+        return value.removesuffix(".html")
+
+    def to_url(self, value: str) -> str:
+        return f"{value}.html"
+
+
 register_converter(YearConverter, "yyyy")
+register_converter(OldNameConverter, "oldname")
 register_converter(MonthConverter, "mm")
 
 app_name = "forum"
@@ -41,5 +54,16 @@ urlpatterns = [
         "feeds/<yyyy:year>/<mm:month>/<slug:slug>/comments/",
         feeds.PostComments(),
         name="post_comments_feed",
+    ),
+    # The old blog's addresses (forum.legacy).
+    path("<yyyy:year>/<mm:month>/<oldname:slug>", legacy.old_post, name="old_post"),
+    path("search/label/<path:name>", legacy.old_label, name="old_label"),
+    re_path(r"^feeds/posts/(?:default|summary)/?$", legacy.old_feed, {"feed": "posts"}),
+    re_path(r"^(?:atom|rss)\.xml$", legacy.old_feed, {"feed": "posts"}),
+    re_path(r"^feeds/comments/(?:default|summary)/?$", legacy.old_feed, {"feed": "comments"}),
+    re_path(
+        r"^feeds/(?P<blogger_id>[0-9]{1,30})/comments/(?:default|summary)/?$",
+        legacy.old_post_comments_feed,
+        name="old_post_comments_feed",
     ),
 ]

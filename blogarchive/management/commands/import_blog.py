@@ -57,6 +57,7 @@ class Command(BaseCommand):
             elif sys.stderr.isatty():
                 rate = totals.comments_created / max(time.monotonic() - started, 1e-6)
                 _bar(number, len(pages), "files", rate)
+            self._print_doubts(report)
         count = len(files) + sum(f.path not in files for f in failures)
         self._print_total(totals, count, failures, started, dry_run)
         if failures:
@@ -114,6 +115,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"    line {decision.line}: {decision.text!r}: {verdict} ({decision.reason})"
                 )
+
+    def _print_doubts(self, report: FileReport) -> None:
+        # Read one way where the page allows another: imported, but a curator should look.
+        for doubt in report.doubts:
+            line = f"{report.path}:{doubt.line}: check: {doubt.message}"
+            self.stdout.write(self.style.WARNING(line))
 
     def _print_total(self, totals, count, failures, started, dry_run) -> None:
         elapsed = time.monotonic() - started
