@@ -75,7 +75,7 @@ def test_the_post_page_sends_the_same_queries_whatever_the_thread_size(figures):
 def test_every_target_is_reported_in_both_files(smoke):
     results, markdown = smoke
     names = {target["name"] for target in results["targets"]}
-    assert len(names) == 7
+    assert len(names) == 8
     for name in names:
         assert name in markdown
     assert all(target["holds"] in (True, False, None) for target in results["targets"])
