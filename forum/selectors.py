@@ -71,10 +71,19 @@ def archive_months() -> list[dict]:
 
 
 def neighbours(post: Post) -> tuple[Post | None, Post | None]:
-    """The posts published just before and just after this one (two small indexed queries)."""
-    fields = ("title", "slug", "published")
-    earlier = Q(published__lt=post.published) | Q(published=post.published, pk__lt=post.pk)
-    later = Q(published__gt=post.published) | Q(published=post.published, pk__gt=post.pk)
-    older = Post.objects.filter(earlier).order_by("-published", "-pk").only(*fields).first()
-    newer = Post.objects.filter(later).order_by("published", "pk").only(*fields).first()
-    return older, newer
+    """The posts published just before and just after this one, in one indexed query."""
+    table = Post._meta.db_table
+    # Each half is an index walk on published that stops at its first row; UNION ALL of two
+    # ordered, limited subqueries, which the ORM cannot write on SQLite.
+    half = (
+        "SELECT * FROM (SELECT id, title, slug, published, {side} AS side FROM {table}"
+        " WHERE published {cmp} %s OR (published = %s AND id {cmp} %s)"
+        " ORDER BY published {order}, id {order} LIMIT 1) AS {alias}"
+    )
+    sql = " UNION ALL ".join(
+        half.format(side=side, table=table, cmp=cmp, order=order, alias=f"n{side}")
+        for side, cmp, order in ((0, "<", "DESC"), (1, ">", "ASC"))
+    )
+    params = [post.published, post.published, post.pk] * 2
+    found = {row.side: row for row in Post.objects.raw(sql, params)}
+    return found.get(0), found.get(1)
