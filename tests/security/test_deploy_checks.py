@@ -23,6 +23,13 @@ SAFE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _as_deployed(monkeypatch):
+    """The browser tests allow Django's ORM in Playwright's event loop for the whole session
+    (DJANGO_ALLOW_ASYNC_UNSAFE), which Django's own deployment check rightly refuses."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 def deploy_errors(**overrides) -> list[str]:
     """The ids of the errors the deployment checks report under the safe settings + overrides."""
     with override_settings(**{**SAFE, **overrides}):
