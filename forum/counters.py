@@ -19,7 +19,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +91,18 @@ class DatabaseCounters:
 
     def generations(self, names: list[str]) -> dict[str, int]:
         found = self._select(names)
-        with connection.cursor() as cursor:
-            for name in set(names) - found.keys():
-                cursor.execute(self._CLAIM, [name, _new_generation()])
-                found[name] = cursor.fetchone()[0]
+        missing = set(names) - found.keys()
+        if not missing:
+            return found
+        try:
+            # A savepoint: a database that refuses writes (a read-only standby, a full disk)
+            # must cost the reader only the kept page, not the transaction around it.
+            with transaction.atomic(), connection.cursor() as cursor:
+                for name in missing:
+                    cursor.execute(self._CLAIM, [name, _new_generation()])
+                    found[name] = cursor.fetchone()[0]
+        except DatabaseError as error:
+            raise Unavailable from error
         return found
 
     def _select(self, names: list[str]) -> dict[str, int]:
