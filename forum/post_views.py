@@ -41,7 +41,7 @@ def post_detail(request, year: int, month: int, slug: str):
         if entry is not None:
             return pagecache.respond(request, entry)
     post = _get_post(year, month, slug)
-    policy = screening.current_policy()
+    policy = screening.rules_for(post)
     neighbours = selectors.neighbours(post)
     digest = _page_digest(request, post, policy, neighbours) if shared else None
     if digest:
@@ -75,7 +75,7 @@ def _page_digest(request, post: Post, policy, neighbours) -> str:
         post.title,
         post.paragraphs,
         post.comments_open,
-        screening.policy_stamp(policy),
+        policy.stamp,
         request.GET.urlencode(),
     ]
     return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=12).hexdigest()
@@ -84,7 +84,7 @@ def _page_digest(request, post: Post, policy, neighbours) -> str:
 def comment_permalink(request, pk: int):
     """A comment's lasting address: the page of its thread that shows it, at its anchor."""
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    viewer = _viewer(request, comment.post, screening.current_policy())
+    viewer = _viewer(request, comment.post, screening.rules_for(comment.post))
     number = threads.page_of(comment.post, comment.pk, viewer)
     if number is None:
         raise Http404(_("That comment is not public."))
@@ -194,7 +194,7 @@ def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Vi
         own_ids=frozenset(own),
         moderator=moderator,
         csrf_token=get_token(request) if own or moderator else "",
-        comments_open=screening.accepts_comments(post, policy),
+        comments_open=policy.accepts_comments,
         notices=notices,
     )
 
@@ -219,7 +219,7 @@ def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
     elif form is not None:
         new_form = form
     thread_html = page.html
-    moderated = policy.holds_every_comment_on(post)
+    moderated = policy.holds_every_comment
     if reply_form is not None:
         thread_html = _with_reply_form(request, post, page.html, reply_to, reply_form, moderated)
     context = {

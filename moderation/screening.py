@@ -5,7 +5,7 @@ duplicate) or returns a Verdict: published, held for a moderator with the reason
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -208,20 +208,29 @@ def comment_saved(comment) -> None:
         transaction.on_commit(notifications.notify_held)
 
 
-def current_policy() -> ModerationPolicy:
-    """The policy in force; pass it to the helpers below to read it once per request."""
-    return ModerationPolicy.current()
+@dataclass(frozen=True)
+class PostRules:
+    """What the comment policy means for one post's page right now."""
+
+    accepts_comments: bool  # offer the comment form and Reply links
+    holds_every_comment: bool  # say that comments wait for a moderator
+    stamp: str  # changes whenever the policy does
+    # When these answers may change by the clock alone (a lockdown ending), or None.
+    until: datetime | None
 
 
-def accepts_comments(post, policy: ModerationPolicy) -> bool:
-    """Whether the post page should offer its comment form at all."""
+def rules_for(post) -> PostRules:
+    """The policy as the post page needs it; read once per request."""
+    policy = ModerationPolicy.current()
     try:
         _refuse_if_closed(post, policy)
     except Refused:
-        return False
-    return True
-
-
-def policy_stamp(policy: ModerationPolicy) -> str:
-    """Changes whenever the policy does: part of the validator of cached post pages."""
-    return policy.updated.isoformat()
+        accepts = False
+    else:
+        accepts = True
+    return PostRules(
+        accepts_comments=accepts,
+        holds_every_comment=policy.holds_every_comment_on(post),
+        stamp=policy.updated.isoformat(),
+        until=policy.lockdown_until if policy.in_lockdown else None,
+    )
