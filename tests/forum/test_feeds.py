@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from blogarchive.models import Post
@@ -31,13 +30,6 @@ def post_feed_url(post) -> str:
     return reverse(
         "forum:post_comments_feed", args=[post.published.year, post.published.month, post.slug]
     )
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "a long passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture

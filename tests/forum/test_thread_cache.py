@@ -1,7 +1,6 @@
 """The cached thread HTML is never stale: every change a reader could see invalidates it."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from forum.models import Comment
 from moderation import reports, services
@@ -9,11 +8,6 @@ from moderation.models import Decision, ModerationPolicy
 from tests.factories import make_comment
 
 Status = Comment.Status
-
-
-@pytest.fixture
-def a_moderator(db):
-    return User.objects.create_user("mod", is_staff=True)
 
 
 def seen_by_a_stranger(client_class, post) -> str:

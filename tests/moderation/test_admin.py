@@ -3,7 +3,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,8 +12,7 @@ from django.urls import reverse
 from forum.models import Comment
 from moderation import reports, screening, services
 from moderation.models import BlockedCommenter, Decision, ModerationPolicy, PolicyChange
-from moderation.permissions import MODERATORS_GROUP
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_moderator, make_post
 
 Status = Comment.Status
 QUEUE = reverse("admin:moderation_pendingcomment_changelist")
@@ -22,26 +21,9 @@ DECISIONS = reverse("admin:moderation_decision_changelist")
 POLICY = reverse("admin:moderation_moderationpolicy_change", args=[1])
 
 
-def make_moderator(username: str) -> User:
-    user = User.objects.create_user(username, password="not used", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def a_moderator(db):
-    return make_moderator("alice")
-
-
 @pytest.fixture
 def another_moderator(db):
     return make_moderator("bob")
-
-
-@pytest.fixture
-def moderator_client(client, a_moderator):
-    client.force_login(a_moderator)
-    return client
 
 
 def at(hour: int) -> datetime:
@@ -209,7 +191,7 @@ def test_when_two_moderators_decide_the_same_comment_the_first_decision_stands(
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED
     assert list(Decision.objects.values_list("moderator__username", "action")) == [
-        ("alice", "approve")
+        ("mod", "approve")
     ]
     assert messages_in(response) == [
         "“Is this acceptable?” was already approved by someone else; left as it is."
@@ -358,7 +340,7 @@ def test_switching_moderation_off_records_who_switched_what_from_what_to_what(
     }
     page = html_of(moderator_client.get(POLICY))
     history = text_of(page[page.index('id="policy-history"') :])
-    assert "alice moderate comments Always: hold every comment for a moderator Never" in history
+    assert "mod moderate comments Always: hold every comment for a moderator Never" in history
     assert history.index("links allowed") < history.index("(a new install)")
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from forum.models import Comment
 from moderation import notifications
 from moderation.models import Decision, ModerationPolicy, PolicyChange, WatchedName
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_moderator, make_post
 from tests.moderation.test_admin import (
     POLICY,
     QUEUE,
@@ -25,7 +25,6 @@ from tests.moderation.test_admin import (
     held,
     html_of,
     listed_ids,
-    make_moderator,
     reported,
 )
 from tests.moderation.test_screening import post_comment, status_of
@@ -33,17 +32,6 @@ from tests.moderation.test_screening import post_comment, status_of
 Status = Comment.Status
 DECIDE = reverse("admin:moderation_pendingcomment_decide")
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture
-def a_moderator(db):
-    return make_moderator("alice")
-
-
-@pytest.fixture
-def moderator_client(client, a_moderator):
-    client.force_login(a_moderator)
-    return client
 
 
 def press(client, action: str, comment: Comment, *, reason: str = "", next_url="", **headers):
@@ -274,13 +262,6 @@ def test_the_queue_costs_the_same_number_of_queries_however_many_comments_wait(
     assert len(queries) == 16
 
 
-@pytest.fixture
-def moderation_off(db):
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
-
-
 def switch_lockdown(client, hours: int | str):
     """Save the policy form with the lockdown's hours, as the admin's form posts it."""
     policy = ModerationPolicy.current()
@@ -302,7 +283,7 @@ def switch_lockdown(client, hours: int | str):
 
 
 def test_a_lockdown_holds_every_comment_shows_a_banner_and_is_written_to_the_history(
-    a_post, client, moderation_off, a_moderator
+    a_post, client, open_forum, a_moderator
 ):
     moderator = signed_in(a_moderator)
 
@@ -321,7 +302,7 @@ def test_a_lockdown_holds_every_comment_shows_a_banner_and_is_written_to_the_his
 
 
 def test_a_lockdown_ends_by_itself_when_its_time_is_up_and_says_so_in_the_history(
-    a_post, client, moderation_off, a_moderator
+    a_post, client, open_forum, a_moderator
 ):
     moderator = signed_in(a_moderator)
     switch_lockdown(moderator, 1)
@@ -338,7 +319,7 @@ def test_a_lockdown_ends_by_itself_when_its_time_is_up_and_says_so_in_the_histor
     assert PolicyChange.objects.filter(field="lockdown: every comment held until").count() == 2
 
 
-def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, moderation_off, a_moderator):
+def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, open_forum, a_moderator):
     moderator = signed_in(a_moderator)
     switch_lockdown(moderator, 5)
 
@@ -361,7 +342,7 @@ def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, moderatio
     ],
 )
 def test_each_kind_of_personal_information_is_held_and_the_queue_names_it(
-    a_post, client, moderation_off, moderator_client, body, kind
+    a_post, client, open_forum, moderator_client, body, kind
 ):
     WatchedName.objects.create(name="Jane Doe")
 
@@ -372,7 +353,7 @@ def test_each_kind_of_personal_information_is_held_and_the_queue_names_it(
     assert why == [f"personal information: {kind} Marked in the text: {kind}"]
 
 
-def test_ordinary_talk_of_times_money_and_sections_is_published(a_post, client, moderation_off):
+def test_ordinary_talk_of_times_money_and_sections_is_published(a_post, client, open_forum):
     body = "Anon 08.47: since 2014 a section 8 costs £1,500 at 10:49 on a Band 4 wage."
 
     post_comment(client, a_post, body)

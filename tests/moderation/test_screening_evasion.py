@@ -19,11 +19,8 @@ _addresses = (f"10.20.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 
 @pytest.fixture
-def open_policy(db):
-    """Moderation off and rate limits out of the way: only the rule under test holds."""
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
+def word_rules(open_forum):
+    """One banned word and one held word, in a forum where nothing else holds a comment."""
     WordRule.objects.create(phrase="scumbag", action=WordRule.Action.BAN)
     WordRule.objects.create(phrase="grayling", action=WordRule.Action.HOLD)
 
@@ -56,7 +53,7 @@ def stored(body_fragment: str) -> Comment:
     ],
 )
 def test_a_banned_word_disguised_in_the_body_is_still_refused_as_spam(
-    a_post, client, open_policy, disguise
+    a_post, client, word_rules, disguise
 ):
     post(client, a_post, f"You are a {disguise}, mate.")
 
@@ -68,7 +65,7 @@ def test_a_banned_word_disguised_in_the_body_is_still_refused_as_spam(
     "name", ["Scum\u200bbag", "ＳＣＵＭＢＡＧ", "scum\u00adbag", "The\nScumbag"]
 )
 def test_a_banned_word_disguised_in_the_name_is_still_refused_as_spam(
-    a_post, client, open_policy, name
+    a_post, client, word_rules, name
 ):
     post(client, a_post, "An innocent remark.", author_name=name)
 
@@ -76,7 +73,7 @@ def test_a_banned_word_disguised_in_the_name_is_still_refused_as_spam(
     assert (comment.status, comment.hold_reason) == (Status.SPAM, "banned word: scumbag")
 
 
-def test_a_held_word_in_a_links_address_holds_the_comment(a_post, client, open_policy):
+def test_a_held_word_in_a_links_address_holds_the_comment(a_post, client, word_rules):
     post(client, a_post, 'Read <a href="https://grayling.example.org/">this</a>.')
 
     comment = stored("this</a>")
@@ -85,7 +82,7 @@ def test_a_held_word_in_a_links_address_holds_the_comment(a_post, client, open_p
 
 @pytest.mark.parametrize("innocent", ["Graylings", "the scumbags' club", "scum bag", "Gray ling"])
 def test_words_that_only_contain_a_rule_or_split_it_are_published(
-    a_post, client, open_policy, innocent
+    a_post, client, word_rules, innocent
 ):
     post(client, a_post, f"About {innocent} today.")
 
@@ -93,7 +90,7 @@ def test_words_that_only_contain_a_rule_or_split_it_are_published(
 
 
 def test_a_right_to_left_override_cannot_show_readers_a_word_the_rules_did_not_read(
-    a_post, client, open_policy
+    a_post, client, word_rules
 ):
     # Drawn right to left, "gabmucs" would read "scumbag" on the page.
     post(client, a_post, "You \u202egabmucs\u202c indeed.")
@@ -103,7 +100,7 @@ def test_a_right_to_left_override_cannot_show_readers_a_word_the_rules_did_not_r
     assert "gabmucs" in comment.body_html
 
 
-def test_one_link_written_as_html_counts_as_one_link(a_post, client, open_policy):
+def test_one_link_written_as_html_counts_as_one_link(a_post, client, word_rules):
     ModerationPolicy.objects.filter(pk=1).update(max_links=1)
 
     post(client, a_post, 'See <a href="https://www.example.org/">the report</a> on it.')
@@ -111,7 +108,7 @@ def test_one_link_written_as_html_counts_as_one_link(a_post, client, open_policy
     assert stored("the report").status == Status.APPROVED
 
 
-def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, open_policy):
+def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, word_rules):
     body = "Cheap: cheap-pills.com pills.net meds.org buy.co.uk now.info"
 
     post(client, a_post, body)
@@ -121,7 +118,7 @@ def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, o
     assert (comment.status, comment.hold_reason) == (Status.PENDING, "5 links (more than 2)")
 
 
-def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client, open_policy):
+def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client, word_rules):
     post(client, a_post, "Typed http://a.example, http://b.invalid and www.c.test for fun.")
 
     comment = stored("for fun.")
@@ -129,9 +126,7 @@ def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client,
     assert comment.status == Status.APPROVED
 
 
-def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(
-    a_post, client, open_policy
-):
+def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(a_post, client, word_rules):
     ModerationPolicy.objects.filter(pk=1).update(mode=ModerationPolicy.Mode.ALWAYS)
     post(client, a_post, "I know what you wrote.", address="10.30.0.1")
 
@@ -142,13 +137,13 @@ def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(
 
 
 @pytest.mark.parametrize("status", [Status.REJECTED, Status.SPAM, Status.REMOVED])
-def test_someone_elses_unpublished_text_is_no_duplicate(a_post, client, open_policy, status):
+def test_someone_elses_unpublished_text_is_no_duplicate(a_post, client, word_rules, status):
     make_comment(post=a_post, body="Hidden text.", status=status, created=timezone.now())
 
     assert post(client, a_post, "Hidden text.").status_code == 302
 
 
-def test_a_commenters_own_held_text_posted_again_is_a_duplicate(a_post, client, open_policy):
+def test_a_commenters_own_held_text_posted_again_is_a_duplicate(a_post, client, word_rules):
     ModerationPolicy.objects.filter(pk=1).update(mode=ModerationPolicy.Mode.ALWAYS)
     post(client, a_post, "Did it go through?", address="10.30.0.3")
 
@@ -158,9 +153,7 @@ def test_a_commenters_own_held_text_posted_again_is_a_duplicate(a_post, client, 
     assert "already been posted" in response.content.decode()
 
 
-def test_text_published_by_someone_else_in_the_last_hour_is_a_duplicate(
-    a_post, client, open_policy
-):
+def test_text_published_by_someone_else_in_the_last_hour_is_a_duplicate(a_post, client, word_rules):
     post(client, a_post, "Well said.", address="10.30.0.4")
 
     response = post(client, a_post, "Well said.", address="10.30.0.5")
@@ -170,7 +163,7 @@ def test_text_published_by_someone_else_in_the_last_hour_is_a_duplicate(
 
 
 def test_text_published_by_someone_else_over_an_hour_ago_may_be_said_again(
-    a_post, client, open_policy
+    a_post, client, word_rules
 ):
     make_comment(
         post=a_post, body="Well said.", created=timezone.now() - datetime.timedelta(hours=2)

@@ -6,7 +6,7 @@ from forum import transitions
 from forum.models import Comment
 from forum.transitions import MOVES, NEW, Actor, first_state, move_between, permits
 from moderation import services
-from moderation.models import Decision, ModerationPolicy
+from moderation.models import Decision
 from tests.factories import make_comment
 
 Status = Comment.Status
@@ -14,14 +14,6 @@ Action = Decision.Action
 COMMENTS = "/admin/forum/comment/"
 QUEUE = "/admin/moderation/pendingcomment/"
 NOT_MODERATORS = [actor for actor in Actor if actor != Actor.MODERATOR]
-
-
-@pytest.fixture
-def open_forum(db):
-    """Comments are published at once, with no rate limits."""
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
 
 
 def post_own(client, post, body: str, address: str = "10.4.0.1") -> Comment:

@@ -2,26 +2,17 @@
 
 import re
 
-import pytest
 from django.test import Client, RequestFactory
 
 from forum import browsers
 from forum.models import Comment
-from moderation.models import ModerationPolicy, WordRule
+from moderation.models import WordRule
 
 Status = Comment.Status
 COMMENTS = "/admin/forum/comment/"
 QUEUE = "/admin/moderation/pendingcomment/"
 TROLL_REASON = "most of this commenter's recent comments were rejected"
 SHARED = "10.7.0.9"
-
-
-@pytest.fixture
-def open_forum(db):
-    """The blog before September 2014: published at once, so only the troll rule holds."""
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
 
 
 def post(client, a_post, body: str, address: str = SHARED, **fields) -> Comment:

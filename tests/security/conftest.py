@@ -1,10 +1,8 @@
-"""What the security tests share: an open policy and a moderator."""
+"""What the security tests share: an open policy and cheap password hashing."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from moderation.models import ModerationPolicy
-from moderation.permissions import MODERATORS_GROUP
 
 
 @pytest.fixture(autouse=True)
@@ -23,10 +21,3 @@ def open_policy(db):
     policy.max_links = 100_000
     policy.save()
     return policy
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "a long passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
