@@ -11,9 +11,13 @@ from blogarchive.models import Post
 from forum.models import Comment
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
 ATOM = "{http://www.w3.org/2005/Atom}"
-NOT_PUBLIC = [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED]
+NOT_PUBLIC = [
+    Comment.Status.PENDING,
+    Comment.Status.REJECTED,
+    Comment.Status.SPAM,
+    Comment.Status.REMOVED,
+]
 
 
 def read_feed(client, url):
@@ -106,7 +110,7 @@ def test_no_feed_ever_shows_a_comment_that_is_not_published(
 def test_a_held_comment_appears_in_the_feeds_once_a_moderator_approves_it(
     a_post, client, a_moderator
 ):
-    held = make_comment(post=a_post, body="Worth the wait", status=Status.PENDING)
+    held = make_comment(post=a_post, body="Worth the wait", status=Comment.Status.PENDING)
     assert read_feed(client, post_feed_url(a_post)).entries == []
 
     client.force_login(a_moderator)

@@ -14,8 +14,6 @@ from moderation.models import Decision, ModerationPolicy
 from moderation.services import decide
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
-
 
 def page(client, post, **params) -> str:
     return client.get(post.get_absolute_url(), params).content.decode()

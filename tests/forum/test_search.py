@@ -16,7 +16,6 @@ from forum.search import search
 from forum.services import import_thread
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
 ON_POSTGRESQL = connection.vendor == "postgresql"
 needs_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="full-text search is PostgreSQL's")
 
@@ -70,7 +69,10 @@ def test_a_published_comment_is_found_marked_and_linked_to_its_permalink(
     assert permalink.url == f"{comment.post.get_absolute_url()}#c{comment.pk}"
 
 
-@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED])
+@pytest.mark.parametrize(
+    "status",
+    [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED],
+)
 def test_a_comment_that_is_not_published_is_never_found(a_post, client, status):
     make_comment(post=a_post, body="Grayling is to blame for everything.", status=status)
 
@@ -259,7 +261,7 @@ def test_on_postgresql_searches_use_the_full_text_indexes(a_published_comment):
             post=a_published_comment.post,
             body=f"Filler {n}",
             body_html="",
-            status=Status.APPROVED,
+            status=Comment.Status.APPROVED,
             tree_id=1000 + n,
             lft=1,
             rght=2,
@@ -361,7 +363,7 @@ def test_on_postgresql_saving_a_comment_with_the_same_text_leaves_its_document_a
 ):
     updated_before = search_table_writes()[1]
 
-    a_published_comment.status = Status.REMOVED
+    a_published_comment.status = Comment.Status.REMOVED
     a_published_comment.save()
 
     assert search_table_writes()[1] == updated_before

@@ -14,7 +14,6 @@ from forum.models import Comment
 from moderation.models import ModerationPolicy, WordRule
 from tests.factories import make_comment
 
-Status = Comment.Status
 _addresses = (f"10.20.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 
@@ -58,7 +57,7 @@ def test_a_banned_word_disguised_in_the_body_is_still_refused_as_spam(
     post(client, a_post, f"You are a {disguise}, mate.")
 
     comment = stored("mate.")
-    assert (comment.status, comment.hold_reason) == (Status.SPAM, "banned word: scumbag")
+    assert (comment.status, comment.hold_reason) == (Comment.Status.SPAM, "banned word: scumbag")
 
 
 @pytest.mark.parametrize(
@@ -70,14 +69,14 @@ def test_a_banned_word_disguised_in_the_name_is_still_refused_as_spam(
     post(client, a_post, "An innocent remark.", author_name=name)
 
     comment = stored("innocent remark")
-    assert (comment.status, comment.hold_reason) == (Status.SPAM, "banned word: scumbag")
+    assert (comment.status, comment.hold_reason) == (Comment.Status.SPAM, "banned word: scumbag")
 
 
 def test_a_held_word_in_a_links_address_holds_the_comment(a_post, client, word_rules):
     post(client, a_post, 'Read <a href="https://grayling.example.org/">this</a>.')
 
     comment = stored("this</a>")
-    assert (comment.status, comment.hold_reason) == (Status.PENDING, "held word: grayling")
+    assert (comment.status, comment.hold_reason) == (Comment.Status.PENDING, "held word: grayling")
 
 
 @pytest.mark.parametrize("innocent", ["Graylings", "the scumbags' club", "scum bag", "Gray ling"])
@@ -86,7 +85,7 @@ def test_words_that_only_contain_a_rule_or_split_it_are_published(
 ):
     post(client, a_post, f"About {innocent} today.")
 
-    assert stored("today.").status == Status.APPROVED
+    assert stored("today.").status == Comment.Status.APPROVED
 
 
 def test_a_right_to_left_override_cannot_show_readers_a_word_the_rules_did_not_read(
@@ -105,7 +104,7 @@ def test_one_link_written_as_html_counts_as_one_link(a_post, client, word_rules)
 
     post(client, a_post, 'See <a href="https://www.example.org/">the report</a> on it.')
 
-    assert stored("the report").status == Status.APPROVED
+    assert stored("the report").status == Comment.Status.APPROVED
 
 
 def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, word_rules):
@@ -115,7 +114,10 @@ def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, w
 
     comment = stored("Cheap:")
     assert comment.body_html.count("<a ") == 5
-    assert (comment.status, comment.hold_reason) == (Status.PENDING, "5 links (more than 2)")
+    assert (comment.status, comment.hold_reason) == (
+        Comment.Status.PENDING,
+        "5 links (more than 2)",
+    )
 
 
 def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client, word_rules):
@@ -123,7 +125,7 @@ def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client,
 
     comment = stored("for fun.")
     assert "<a " not in comment.body_html
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
 
 
 def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(a_post, client, word_rules):
@@ -136,7 +138,9 @@ def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(a_post, 
     assert Comment.objects.filter(body="I know what you wrote.").count() == 2
 
 
-@pytest.mark.parametrize("status", [Status.REJECTED, Status.SPAM, Status.REMOVED])
+@pytest.mark.parametrize(
+    "status", [Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED]
+)
 def test_someone_elses_unpublished_text_is_no_duplicate(a_post, client, word_rules, status):
     make_comment(post=a_post, body="Hidden text.", status=status, created=timezone.now())
 

@@ -8,7 +8,6 @@ from forum import browsers
 from forum.models import Comment
 from moderation.models import WordRule
 
-Status = Comment.Status
 COMMENTS = "/admin/forum/comment/"
 QUEUE = "/admin/moderation/pendingcomment/"
 TROLL_REASON = "most of this commenter's recent comments were rejected"
@@ -37,8 +36,8 @@ def test_deleting_rejected_comments_does_not_launder_the_troll_record(
 
     assert set(
         Comment.objects.filter(pk__in=[c.pk for c in rude]).values_list("status", flat=True)
-    ) == {Status.REJECTED}
-    assert (again.status, again.hold_reason) == (Status.PENDING, TROLL_REASON)
+    ) == {Comment.Status.REJECTED}
+    assert (again.status, again.hold_reason) == (Comment.Status.PENDING, TROLL_REASON)
 
 
 def test_an_honest_reader_behind_an_address_a_robot_used_is_not_held(a_post, open_forum):
@@ -50,8 +49,8 @@ def test_an_honest_reader_behind_an_address_a_robot_used_is_not_held(a_post, ope
 
     honest = post(Client(), a_post, "I work in the same library, and I agree with the post.")
 
-    assert Comment.objects.filter(status=Status.SPAM).count() == 4
-    assert honest.status == Status.APPROVED
+    assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 4
+    assert honest.status == Comment.Status.APPROVED
 
 
 def test_rejections_a_moderator_undid_do_not_count(a_post, client, moderator_client, open_forum):
@@ -62,7 +61,7 @@ def test_rejections_a_moderator_undid_do_not_count(a_post, client, moderator_cli
 
     again = post(client, a_post, "A calmer remark.")
 
-    assert again.status == Status.APPROVED
+    assert again.status == Comment.Status.APPROVED
 
 
 def test_comments_a_moderator_marked_as_spam_count_as_rejected(
@@ -73,7 +72,7 @@ def test_comments_a_moderator_marked_as_spam_count_as_rejected(
 
     again = post(client, a_post, "More junk.")
 
-    assert (again.status, again.hold_reason) == (Status.PENDING, TROLL_REASON)
+    assert (again.status, again.hold_reason) == (Comment.Status.PENDING, TROLL_REASON)
 
 
 def browsers_cell(moderator_client) -> list[str]:
