@@ -1,4 +1,8 @@
-"""Small factories for tests: real rows, written through the same services as the site."""
+"""Small factories for tests: real rows, written straight to the database.
+
+Not through the site's services: no screening, no rate limit and no tree lock, so that a test
+sets up exactly the rows it names (one test writes at a time).
+"""
 
 import datetime
 import itertools
