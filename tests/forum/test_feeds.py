@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from blogarchive.models import Post
+from forum.feeds import COMMENTS_IN_FEED
 from forum.models import Comment
 from tests.factories import make_comment, make_post
 
@@ -182,14 +183,18 @@ def test_a_feed_for_a_post_that_does_not_exist_is_not_found(db, client):
     assert client.get("/feeds/2014/10/no-such-post/comments/").status_code == 404
 
 
+@pytest.mark.parametrize("comments", [1, COMMENTS_IN_FEED + 10])
 def test_the_comments_feed_makes_one_query_however_many_comments(
-    a_post, client, django_assert_num_queries
+    db, client, django_assert_num_queries, comments
 ):
-    for number in range(30):
+    for number in range(comments):
         make_comment(post=make_post(), body=f"Comment {number}")
 
     with django_assert_num_queries(1):
-        client.get(reverse("forum:comments_feed"))
+        feed = read_feed(client, reverse("forum:comments_feed"))
+
+    assert len(feed.entries) == min(comments, COMMENTS_IN_FEED)
+    assert feed.entries[0].title == f"Anonymous on {Post.objects.first().title}"
 
 
 def test_pages_link_the_site_feeds_and_the_post_page_its_comments_feed(a_post, client):

@@ -189,11 +189,30 @@ def test_a_search_with_no_results_says_so_kindly(a_published_comment, client):
     assert "Try fewer words" in html
 
 
+@pytest.mark.parametrize("query", ["!!!", '"', "-", "&|!:*", "!!! \x07"])
 def test_a_search_of_punctuation_or_control_characters_finds_nothing_and_does_not_fail(
+    a_published_comment, client, query
+):
+    html = search_page(client, query)
+
+    assert hits(html) == []
+    assert "Nothing in the posts or the published comments matches" in html
+
+
+def test_a_search_of_control_characters_alone_is_an_empty_search(a_published_comment, client):
+    html = search_page(client, "\x00\x02")
+
+    assert hits(html) == []
+    assert "Type a word or two above" in html
+
+
+def test_control_characters_around_a_word_are_dropped_and_the_word_is_found(
     a_published_comment, client
 ):
-    for query in ["!!!", "\x00burn\x02", '"', "-", "&|!:*"]:
-        search_page(client, query)
+    html = search_page(client, "\x00burn\x02")
+
+    assert hits(html) == [a_published_comment.get_absolute_url()]
+    assert "match “burn”." in html
 
 
 def test_a_word_with_an_accent_is_found_in_a_posts_body(db, client):
