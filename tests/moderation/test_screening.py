@@ -12,14 +12,9 @@ from tests.factories import make_comment, make_post
 
 
 @pytest.fixture
-def policy(db):
-    """Moderation off and no rate limits, so that each test switches on just its own rule."""
-    policy = ModerationPolicy.current()
-    policy.mode = ModerationPolicy.Mode.NEVER
-    policy.min_seconds_between = 0
-    policy.max_per_hour = 1000
-    policy.save()
-    return policy
+def policy(open_forum):
+    """The policy of an open forum, for each test to switch on just its own rule."""
+    return ModerationPolicy.current()
 
 
 def post_comment(client, post, body, *, address="10.0.0.1", follow=False, **fields):
