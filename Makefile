@@ -50,8 +50,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
+# Every test, the benchmark's smoke run included, which a plain `pytest` leaves out.
 test: test-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "bench or not bench" $(PYTEST_ARGS)
 
 check: install-dev
 	$(BIN)/python manage.py check

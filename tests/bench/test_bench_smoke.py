@@ -12,6 +12,7 @@ from bench import load
 from bench.env import XTD_PYTHON
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.bench
 
 
 @pytest.fixture(scope="module")

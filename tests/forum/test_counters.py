@@ -6,13 +6,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from forum import counters
 from forum.models import Comment, Counter
 from moderation.models import ModerationPolicy
-from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment
 from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
 from tests.moderation.test_admin import run_action
@@ -204,14 +202,12 @@ def test_reading_a_post_while_redis_is_down_shows_its_thread(on_redis, a_publish
 
 
 def test_a_comment_approved_while_redis_hangs_shows_on_kept_pages_once_it_is_back(
-    on_redis, a_published_comment, client
+    on_redis, a_published_comment, a_moderator, client
 ):
     post = a_published_comment.post
     held = make_comment(post=post, body="Approved during the outage", status="pending")
     assert "Approved during" not in Client().get(post.get_absolute_url()).content.decode()
-    moderator = User.objects.create_user("mod", is_staff=True)
-    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    client.force_login(moderator)
+    client.force_login(a_moderator)
     on_redis.hang()
 
     approved = run_action(client, "approve_selected", [held])

@@ -4,14 +4,13 @@ import logging
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, RequestFactory
 
 from forum import ownership
 from forum.models import Comment
 from moderation.models import ModerationPolicy
-from tests.factories import make_post
+from tests.factories import make_moderator, make_post
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -211,8 +210,7 @@ def test_a_step_failing_after_the_commit_still_answers_with_the_stored_comment(s
     post = make_post(title="After the commit")
     ModerationPolicy.current()
     ModerationPolicy.objects.filter(pk=1).update(mode="always", min_seconds_between=0)
-    moderator = User.objects.create_user("mo", email="mo@example.org", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    make_moderator("mo")
     browser = Browser()
     browser.read(post)
 
