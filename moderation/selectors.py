@@ -22,7 +22,8 @@ def state_counts() -> dict[str, int]:
     reports joined to their comments.
     """
     counts = dict.fromkeys(Status.values, 0)
-    by_status = Comment.objects.order_by().values_list("status").annotate(n=Count("pk"))
+    # COUNT(*), not COUNT(id): PostgreSQL then answers from the index alone, without the rows.
+    by_status = Comment.objects.order_by().values_list("status").annotate(n=Count("*"))
     counts.update(dict(by_status))
     reported = Report.objects.filter(resolved=False, comment__status=Status.PENDING)
     counts["reported"] = reported.values("comment").distinct().count()
