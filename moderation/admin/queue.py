@@ -111,5 +111,9 @@ class QueueAdmin(QueueColumns, DeskMixin, CommentAdminBase):
         }
         response = super().changelist_view(request, context)
         if isinstance(response, TemplateResponse):
-            response.context_data["state_counts"] = state_counts()
+            changelist = response.context_data["cl"]
+            # Unfiltered, the page has counted every waiting comment already: not twice.
+            whole_queue = not changelist.has_active_filters and not changelist.query
+            pending = changelist.result_count if whole_queue else None
+            response.context_data["state_counts"] = state_counts(pending=pending)
         return response
