@@ -30,7 +30,7 @@ def chosen_ids(request, queryset) -> list[int]:
 
 
 class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
-    """What the queue and the full comment list share: the actions, the columns, the correction."""
+    """What the queue and the full comment list share: the actions and the correction."""
 
     transitions = services.TRANSITIONS
     action_form = ModerationActionForm
@@ -63,14 +63,6 @@ class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
     # Comments are never deleted: a rejected one is kept, and its replies keep their place.
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, comment):
-        return shorten(comment.body)
-
-    @admin.display(description=_("post"), ordering="post__title")
-    def post_title(self, comment):
-        return comment.post.title
 
     @admin.display(description=_("in reply to"))
     def replying_to(self, comment):
@@ -193,9 +185,19 @@ class CommentAdminBase(ModeratePermission, admin.ModelAdmin):
 
 
 class CommentAdmin(DeskMixin, CommentAdminBase):
+    """Every comment, whatever its state: to find one, correct its text or take it down."""
+
     # From the full list a moderator may also take down what is already published.
     transitions = services.TAKE_DOWN
     stay_after_deciding = True
     list_display = ["excerpt", "post_title", "author", "created", "status", "hold_reason"]
     list_filter = ["status", ("post", admin.RelatedOnlyFieldListFilter)]
     ordering = ["-created", "-pk"]
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return shorten(comment.body)
+
+    @admin.display(description=_("post"), ordering="post__title")
+    def post_title(self, comment):
+        return comment.post.title

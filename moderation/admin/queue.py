@@ -75,7 +75,8 @@ class QueueAdmin(QueueColumns, DeskMixin, CommentAdminBase):
     list_display_links = None
     list_filter = [StateFilter, WaitingOnPostFilter]
     # What readers' reports hid first (it was public a moment ago), then oldest first: read
-    # straight off the partial index of pending comments.
+    # straight off the partial index of pending comments (on SQLite, once ANALYZE has given the
+    # planner statistics: moderation migration 0006).
     ordering = ["-hidden_by_readers", "created", "pk"]
     # The total count is one more scan of a queue that may hold 100,000 comments.
     show_full_result_count = False

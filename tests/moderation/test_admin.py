@@ -425,9 +425,7 @@ def test_the_queue_counts_the_comments_in_each_state(a_post, moderator_client):
 
 
 @pytest.mark.parametrize("params", [{}, {"state": "reported"}, {"q": "One"}])
-def test_the_queue_counts_every_comment_waiting_whatever_it_lists(
-    a_post, moderator_client, params
-):
+def test_the_queue_counts_every_comment_waiting_whatever_it_lists(a_post, moderator_client, params):
     held(a_post, body="One.")
     held(a_post, body="Two.")
     reported(a_post, "Three, reported.")
