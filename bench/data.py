@@ -45,8 +45,6 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The settings' per-statement deadline is for requests, not for this one.
-            cursor.execute("SET statement_timeout = 0")
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
