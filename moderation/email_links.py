@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from forum.models import Comment
 from moderation import services
 from moderation.models import Decision
+from moderation.wording import DONE
 
 PERMISSION = "moderation.moderate"
 TOKEN = "t"
@@ -37,10 +39,6 @@ Status = Comment.Status
 
 QUESTIONS = {Action.APPROVE: _("Approve this comment?"), Action.REJECT: _("Reject this comment?")}
 BUTTONS = {Action.APPROVE: _("Approve"), Action.REJECT: _("Reject")}
-DONE = {
-    Action.APPROVE: _("Approved: the comment is now published."),
-    Action.REJECT: _("Rejected: the comment will not be published."),
-}
 GONE = _("This comment no longer exists.")
 ALREADY = {
     Status.APPROVED: _("This comment has already been approved."),
@@ -175,7 +173,7 @@ def _act(request, link: Link):
     if comment.pk not in outcome.decided:
         return _answer(request, GONE, status=410)
     comment.status = services.TRANSITIONS[link.action][1]
-    return _answer(request, DONE[link.action], comment=comment)
+    return _answer(request, capfirst(DONE[comment.status]), comment=comment)
 
 
 def _already(request, comment: Comment):

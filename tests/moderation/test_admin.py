@@ -407,6 +407,18 @@ def test_the_queue_counts_the_comments_in_each_state(a_post, moderator_client):
     )
 
 
+@pytest.mark.parametrize("params", [{}, {"state": "reported"}, {"q": "One"}])
+def test_the_queue_counts_every_comment_waiting_whatever_it_lists(a_post, moderator_client, params):
+    held(a_post, body="One.")
+    held(a_post, body="Two.")
+    reported(a_post, "Three, reported.")
+
+    page = html_of(moderator_client.get(QUEUE, params))
+
+    counts = re.search(r'<p class="state-counts".*?</p>', page, re.DOTALL)[0]
+    assert text_of(counts).startswith("Waiting: 3 ( of which reported: 1 ) · Published: 0 ·")
+
+
 def test_the_queue_can_be_filtered_by_post_and_by_state_and_searched(a_post, moderator_client):
     sad_fact = make_post(title="A Sad Fact of Life")
     here = held(a_post, body="About caseloads.", author_name="Jim")
