@@ -5,14 +5,11 @@ certificate, with one upstream line per app server. Used by the load tests, `mak
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 from bench.env import ROOT
-from bench.services import free_port
+from bench.services import free_port, stop_group, wait_for_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = ROOT / "deploy" / "nginx.conf"
@@ -84,26 +81,12 @@ class Nginx:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        self._wait_until_listening(10)
-
-    def _wait_until_listening(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.https_port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("nginx did not listen in time")
+        try:
+            wait_for_port(self.https_port, timeout=10)
+        except RuntimeError as error:
+            self.stop()
+            stderr = self.process.stderr.read().decode()
+            raise RuntimeError(f"nginx did not start: {stderr}") from error
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop_group(self.process, grace=10)

@@ -7,28 +7,24 @@ one loopback address (127.0.0.x) who may reach the site through nginx, which pas
 to the two servers in turn, or either server directly: both ways the site sees that address.
 """
 
-import http.client
 import re
-import ssl
 import threading
 import time
-import urllib.parse
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
 from tests.load import nginx
 from tests.load.conftest import LOAD_SEEDS
+from tests.load.nginx import Response, Visitor
 from tests.load.redis_server import RedisServer, redis_or_skip
 from tests.load.servers import Gunicorn, Site
 
 pytestmark = pytest.mark.load
 
-_CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-_PERMALINK = re.compile(r"/comments/(\d+)/$")
 _MARKER = re.compile(r"\[two (\d{4})\]")
 MODERATOR, PASSWORD = "moderator", "a long passphrase for the test"
 # Reads of one server until each of its workers has most likely kept the page.
@@ -36,75 +32,10 @@ READS_TO_KEEP = 6
 HAMMER_SECONDS = 4
 
 
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    text: str
-    location: str
-
-    @property
-    def comment_id(self) -> int | None:
-        match = _PERMALINK.search(self.location) if self.status == 302 else None
-        return int(match.group(1)) if match else None
-
-
-@dataclass
-class Visitor:
-    """One person at one loopback address, with cookies and CSRF token, on any server."""
-
-    source: str
-    cookies: dict = field(default_factory=dict)
-    csrf_token: str = ""
-
-    def get(self, server: str, path: str) -> Answer:
-        return self._send(server, "GET", path)
-
-    def post(self, server: str, path: str, fields: dict) -> Answer:
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf_token, **fields})
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": server + path,
-        }
-        return self._send(server, "POST", path, body, headers)
-
-    def comment(self, server: str, post_url: str, body: str) -> Answer:
-        """Read the post page on that server, then send its comment form there."""
-        self.get(server, post_url)
-        return self.post(server, post_url, {"author_name": "", "body": body, "website": ""})
-
-    def _send(self, server: str, method: str, path: str, body=None, headers=None) -> Answer:
-        parts = urllib.parse.urlsplit(server)
-        if parts.scheme == "https":
-            # nginx's certificate is a throwaway, made for the test.
-            connection = http.client.HTTPSConnection(
-                parts.hostname, parts.port, source_address=(self.source, 0), timeout=30,
-                context=_unverified(),
-            )  # fmt: skip
-        else:
-            connection = http.client.HTTPConnection(
-                parts.hostname, parts.port, source_address=(self.source, 0), timeout=30
-            )
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        try:
-            connection.request(
-                method, path, body=body, headers={"Cookie": cookie, **(headers or {})}
-            )
-            response = connection.getresponse()
-            text = response.read().decode()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        if match := _CSRF_FIELD.search(text):
-            self.csrf_token = match.group(1)
-        return Answer(response.status, text, response.headers.get("Location", ""))
-
-
-def _unverified() -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    return context
+def comment(visitor: Visitor, server: str, post_url: str, body: str) -> Response:
+    """Read the post page on that server, then send its comment form there."""
+    visitor.get(server, post_url)
+    return visitor.post(server, post_url, {"author_name": "", "body": body, "website": ""})
 
 
 @dataclass
@@ -200,7 +131,7 @@ def test_a_comment_posted_on_one_server_is_on_the_other_at_the_next_request(two_
         read_until_kept(reader, post_url)
         author = Visitor(f"127.0.0.{number}")
 
-        posted = author.comment(writer, post_url, body)
+        posted = comment(author, writer, post_url, body)
 
         assert posted.status == 302
         assert body in Visitor("127.0.0.1").get(reader, post_url).text
@@ -215,7 +146,7 @@ def test_the_hourly_limit_counts_posts_on_both_servers_together(two_servers):
     poster = Visitor("127.0.0.21")
     try:
         answers = [
-            poster.comment(servers[n % 3], post_url, f"One of six in an hour, number {n}.")
+            comment(poster, servers[n % 3], post_url, f"One of six in an hour, number {n}.")
             for n in range(6)
         ]
     finally:
@@ -229,10 +160,10 @@ def test_the_interval_limit_holds_on_the_other_server(two_servers):
     set_policy(two_servers.site, min_seconds_between=60)
     poster = Visitor("127.0.0.22")
     try:
-        first = poster.comment(two_servers.a, post_url, "The first of two, on one server.")
-        on_b = poster.comment(two_servers.b, post_url, "Too soon, on the other server.")
-        through_nginx = poster.comment(two_servers.front, post_url, "Too soon, through nginx.")
-        someone_else = Visitor("127.0.0.23").comment(two_servers.b, post_url, "Someone else.")
+        first = comment(poster, two_servers.a, post_url, "The first of two, on one server.")
+        on_b = comment(poster, two_servers.b, post_url, "Too soon, on the other server.")
+        through_nginx = comment(poster, two_servers.front, post_url, "Too soon, through nginx.")
+        someone_else = comment(Visitor("127.0.0.23"), two_servers.b, post_url, "Someone else.")
     finally:
         set_policy(two_servers.site, min_seconds_between=0)
 
@@ -241,7 +172,7 @@ def test_the_interval_limit_holds_on_the_other_server(two_servers):
     assert someone_else.status == 302
 
 
-def log_in(visitor: Visitor, server: str, password: str) -> Answer:
+def log_in(visitor: Visitor, server: str, password: str) -> Response:
     """Sign in to the admin on that server as a browser does: the form, then its POST."""
     path = "/admin/login/?next=/admin/"
     visitor.get(server, path)
@@ -260,13 +191,13 @@ def test_an_admin_lockout_reached_on_both_servers_holds_on_both(two_servers):
     # Four refusals on the form, then the fifth failure locks the address out everywhere.
     assert failures == [200] * 4 + [429]
     assert [answer.status for answer in with_the_password] == [429, 429, 429]
-    assert moderator.status == 302 and moderator.location == "/admin/"
+    assert moderator.status == 302 and moderator.headers["Location"] == "/admin/"
 
 
 def test_a_take_down_on_one_server_leaves_the_other_at_its_next_request(two_servers):
     post_url = two_servers.post_url
     body = "Taken down on one server, gone from the other."
-    posted = Visitor("127.0.0.42").comment(two_servers.b, post_url, body)
+    posted = comment(Visitor("127.0.0.42"), two_servers.b, post_url, body)
     assert body in read_until_kept(two_servers.b, post_url)
     moderator = Visitor("127.0.0.41")
     assert log_in(moderator, two_servers.a, PASSWORD).status == 302
@@ -302,7 +233,7 @@ def test_no_server_ever_serves_a_page_older_than_the_last_comment_posted(two_ser
             if stop.is_set():
                 return
             body = f"[two {number:04d}] Posted while others read."
-            if writer.comment(servers[number % 3], post_url, body).status == 302:
+            if comment(writer, servers[number % 3], post_url, body).status == 302:
                 posted[number] = time.monotonic()
 
     def read(number: int) -> list[tuple[float, set[int], int]]:
