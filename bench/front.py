@@ -70,7 +70,8 @@ class Nginx:
         main = (
             f"user {'root' if os.geteuid() == 0 else 'nobody'};\n"
             f"pid {self.folder}/nginx.pid;\nerror_log {self.folder}/main-error.log;\n"
-            "worker_processes 1;\nevents { worker_connections 256; }\n"
+            # As Debian's own /etc/nginx/nginx.conf: one worker per core.
+            "worker_processes auto;\nevents { worker_connections 256; }\n"
             f"http {{\n{temp_paths}  include {self.folder}/forum.conf;\n}}\n"
         )
         (self.folder / "nginx.conf").write_text(main)
