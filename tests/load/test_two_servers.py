@@ -11,8 +11,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import pytest
@@ -47,24 +47,24 @@ class TwoServers:
     post_url: str  # the one post, a short thread: every new comment lands on its first page
 
 
-def _counter_store(site: Site) -> Callable[[], None]:
-    """Point the site at its counters: Redis beside PostgreSQL, the database beside SQLite.
-    Returns what stops them."""
+def _counter_store(site: Site, stack: ExitStack) -> None:
+    """Redis beside PostgreSQL, as deployed; beside SQLite, the database's own counter table."""
     if site.database_url.startswith("sqlite"):
-        return lambda: None
+        return
     redis = RedisServer(redis_or_skip())
+    stack.callback(redis.stop)
     redis.start()
     site.env["CACHE_URL"] = redis.url
-    return redis.stop
 
 
-def _site(request, folder) -> tuple[Site, Callable[[], None]]:
-    """A fresh database with the seed threads, and what drops it."""
+def _site(request, folder, stack: ExitStack) -> Site:
+    """A database of the test's own: a SQLite file, or a database on the private server."""
     if request.param == "sqlite":
-        return Site(f"sqlite:///{folder / 'site.sqlite3'}"), lambda: None
+        return Site(f"sqlite:///{folder / 'site.sqlite3'}")
     server = request.getfixturevalue("private_postgres")
     name = f"two_{uuid.uuid4().hex[:12]}"
-    return Site(server.create_database(name)), lambda: server.drop_database(name)
+    stack.callback(server.drop_database, name)
+    return Site(server.create_database(name))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -74,27 +74,24 @@ def two_servers(request, tmp_path_factory):
         pytest.skip("nginx or openssl is not installed")
     request.getfixturevalue("static_files")
     folder = tmp_path_factory.mktemp("two-servers")
-    site, drop = _site(request, folder)
-    stop_counters = _counter_store(site)
-    front = nginx.Nginx(folder)
-    site.env.update(TRUSTED_PROXIES="127.0.0.1", CSRF_TRUSTED_ORIGINS=front.url)
-    servers = [Gunicorn(site, folder, workers=2) for _ in range(2)]
-    try:
+    with ExitStack() as stack:
+        site = _site(request, folder, stack)
+        _counter_store(site, stack)
+        front = nginx.Nginx(folder)
+        site.env.update(TRUSTED_PROXIES="127.0.0.1", CSRF_TRUSTED_ORIGINS=front.url)
         site.prepare(LOAD_SEEDS[1])
         _add_moderator(site)
+        servers = [Gunicorn(site, folder, workers=2) for _ in range(2)]
+        for server in servers:
+            stack.callback(server.stop)
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(Gunicorn.start, servers))
+        stack.callback(front.stop)
         front.start(upstream_ports=[server.port for server in servers])
         [post_url] = site.published_threads()
         yield TwoServers(site, servers[0].url, servers[1].url, front.url, post_url)
         for server in servers:
             assert "Traceback" not in server.log(), server.log()[-3000:]
-    finally:
-        front.stop()
-        for server in servers:
-            server.stop()
-        stop_counters()
-        drop()
 
 
 def _add_moderator(site: Site) -> None:
