@@ -138,6 +138,9 @@ def test_a_comment_posted_on_one_server_is_on_the_other_at_the_next_request(two_
 
 def test_the_hourly_limit_counts_posts_on_both_servers_together(two_servers):
     post_url = two_servers.post_url
+    # The count is kept per clock hour: six posts must not straddle two of them.
+    if (left := 3600 - time.time() % 3600) < 30:
+        time.sleep(left)
     set_policy(two_servers.site, max_per_hour=4, min_seconds_between=0)
     servers = [two_servers.a, two_servers.b, two_servers.front]
     poster = Visitor("127.0.0.21")
