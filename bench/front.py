@@ -89,5 +89,19 @@ class Nginx:
             stderr = self.process.stderr.read().decode()
             raise RuntimeError(f"nginx did not start: {stderr}") from error
 
+    def cpu_seconds(self) -> float:
+        """The CPU time nginx's master and workers have used so far (Linux's /proc)."""
+        master = self.process.pid
+        workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = 0
+        for pid in [master, *map(int, workers)]:
+            # Fields 14 and 15 of /proc/PID/stat, after the command name: user and system time.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def requests_served(self) -> int:
+        return len(self.access_log.read_text().splitlines()) if self.access_log.exists() else 0
+
     def stop(self) -> None:
         stop_group(self.process, grace=10)

@@ -165,7 +165,10 @@ def _through_nginx(figures: dict) -> list[str]:
         "",
         f"Through nginx (`deploy/nginx.conf` over HTTPS, `bench/front.py`) in front of the same "
         f"gunicorn, the {int(nginx['page']):,}-comment page: {rps} req/s, p50 / p99 {latency} ms; "
-        f"{_load(direct)[0]} req/s direct, so nginx keeps {ratio:.0%} of the throughput.",
+        f"{_load(direct)[0]} req/s direct: through nginx / direct = {ratio:.2f}. "
+        f"nginx itself used {nginx['cpu_ms_per_request']:.2f} ms of CPU per request (TLS and "
+        f"proxying, {nginx['requests']:,} requests), against the page's "
+        f"{_ms(direct['warm']['median_ms'])} ms of server time warm in-process.",
     ]
 
 
