@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test test-tools install install-dev migrate seed check lint format bench bench-smoke clean
+.PHONY: run two-servers test test-tools install install-dev migrate seed check lint format bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ run: seed
 	@echo "  The forum is at http://$(HOST):$(PORT)/  (moderation: http://$(HOST):$(PORT)/admin/)"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# As deployed, on this machine: nginx in front of two gunicorn servers sharing one PostgreSQL and
+# one Redis (those of DATABASE_URL and CACHE_URL, or started here). Needs Debian's nginx,
+# postgresql and redis-server; Ctrl-C stops what it started.
+FRONT_PORT ?= 8443
+APP_PORTS ?= 8001,8002
+two-servers: install
+	$(BIN)/python -m bench.two_servers --port $(FRONT_PORT) --app-ports $(APP_PORTS)
 
 # Browser tests drive Debian's Chromium; as root, install it (and Java for the HTML checker).
 test-tools: install-dev node_modules/.installed
