@@ -84,10 +84,11 @@ class CommentForm(forms.Form):
             return None
         # Replies go only to published comments of this post, so that a held or rejected
         # comment stays a leaf and moderating it never orphans anything.
+        # With what django-mptt reads of a parent (is it a root?) before it numbers a reply.
         parent = (
             Comment.objects.published()
             .filter(post=self.post, pk=parent_id)
-            .only("pk", "tree_id", "post_id", "status")
+            .only("pk", "tree_id", "post_id", "status", "parent")
             .first()
         )
         if parent is None:

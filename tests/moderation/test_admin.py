@@ -242,9 +242,7 @@ def test_blocking_a_commenter_marks_their_comment_as_spam_and_their_next_one_too
     assert Comment.objects.get(pk=other.pk).status == Comment.Status.PENDING
     block = BlockedCommenter.objects.get()
     assert (block.commenter, block.reason, block.blocked_by) == ("troll", "abusive", a_moderator)
-    verdict = screening.screen(
-        post=a_post, parent=None, author_name="", body="More abuse.", commenter="troll"
-    )
+    verdict = screening.screen(post=a_post, author_name="", body="More abuse.", commenter="troll")
     assert verdict.status == Comment.Status.SPAM
 
 
