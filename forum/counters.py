@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 # A hung Redis costs a request at most this long per call, and then nothing for RETRY_AFTER.
 TIMEOUT = 0.25
 RETRY_AFTER = 2.0
+# Closed windows are dropped from the database table at most this often by each process.
+SWEEP_EVERY = 60.0
 
 
 class Unavailable(Exception):
@@ -57,7 +59,11 @@ def _new_generation() -> int:
 
 
 class DatabaseCounters:
-    """One row per name in `forum_counter`; each call is one statement (SQLite >= 3.35, PG)."""
+    """One row per name in `forum_counter`; each call is one statement (SQLite >= 3.35, PG),
+    and now and then a second that drops the windows that have closed."""
+
+    def __init__(self):
+        self._last_sweep = float("-inf")
 
     _HIT = """
         INSERT INTO forum_counter (name, value, expires) VALUES (%s, 1, %s)
@@ -84,9 +90,12 @@ class DatabaseCounters:
         with connection.cursor() as cursor:
             cursor.execute(self._HIT, [name, now + seconds, now, now])
             (value,) = cursor.fetchone()
-            if value == 1:
-                # A window has just opened: a good moment to drop the windows that have closed.
+            # A window has just opened: a good moment to drop the windows that have closed.
+            # Once a minute (or after the clock was set back) keeps the table small and spares
+            # most comments a statement: a new comment usually opens two windows.
+            if value == 1 and abs(now - self._last_sweep) >= SWEEP_EVERY:
                 cursor.execute("DELETE FROM forum_counter WHERE expires < %s", [now])
+                self._last_sweep = now
         return value
 
     def generations(self, names: list[str]) -> dict[str, int]:

@@ -77,6 +77,26 @@ def test_closed_windows_are_deleted_when_a_new_window_opens(db, at_time):
     assert set(Counter.objects.values_list("name", flat=True)) == {"rate:new", "page:gen:site"}
 
 
+def test_closed_windows_are_deleted_at_most_once_a_minute(db, at_time):
+    at_time(1000.0)
+    counters.hit("rate:first", 10)
+    at_time(1030.0)
+    counters.hit("rate:second", 60)
+
+    at_time(1059.0)
+    counters.hit("rate:third", 60)
+    kept = set(Counter.objects.values_list("name", flat=True))
+    at_time(1061.0)
+    counters.hit("rate:fourth", 60)
+
+    assert kept == {"rate:first", "rate:second", "rate:third"}
+    assert set(Counter.objects.values_list("name", flat=True)) == {
+        "rate:second",
+        "rate:third",
+        "rate:fourth",
+    }
+
+
 def test_a_generation_reads_the_same_until_it_is_renewed(db):
     first = counters.generations(["page:gen:a", "page:gen:b"])
     assert counters.generations(["page:gen:a", "page:gen:b"]) == first
