@@ -35,16 +35,15 @@ TOKEN = "t"
 SALT = "moderation.email_links"
 REASON = "one-click e-mail link"
 Action = Decision.Action
-Status = Comment.Status
 
 QUESTIONS = {Action.APPROVE: _("Approve this comment?"), Action.REJECT: _("Reject this comment?")}
 BUTTONS = {Action.APPROVE: _("Approve"), Action.REJECT: _("Reject")}
 GONE = _("This comment no longer exists.")
 ALREADY = {
-    Status.APPROVED: _("This comment has already been approved."),
-    Status.REJECTED: _("This comment has already been rejected."),
-    Status.SPAM: _("This comment has already been marked as spam."),
-    Status.REMOVED: _("This comment has been deleted by its author."),
+    Comment.Status.APPROVED: _("This comment is already published."),
+    Comment.Status.REJECTED: _("This comment has already been rejected."),
+    Comment.Status.SPAM: _("This comment has already been marked as spam."),
+    Comment.Status.REMOVED: _("This comment has been deleted by its author."),
 }
 
 
@@ -85,7 +84,7 @@ def can_use_links(user) -> bool:
     return bool(user and user.is_active and user.is_staff and user.has_perm(PERMISSION))
 
 
-class Refused(Exception):
+class UnusableLink(Exception):
     """A link that cannot be used, with the message and HTTP status to answer it with."""
 
     def __init__(self, message: str, status: int):
@@ -103,29 +102,29 @@ class Link:
 
 
 def read(token: str) -> Link:
-    """Check a link's signature, age, earlier use and moderator; raise Refused saying why not."""
+    """Check a link's signature, age, earlier use and moderator; raise UnusableLink if it fails."""
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age())
     except signing.SignatureExpired:
-        raise Refused(_("This link has expired."), 410) from None
+        raise UnusableLink(_("This link has expired."), 410) from None
     except signing.BadSignature:
-        raise Refused(_("This link is not valid: it may have been cut short."), 400) from None
+        raise UnusableLink(_("This link is not valid: it may have been cut short."), 400) from None
     if not (
         isinstance(data, dict)
         and data.get("action") in QUESTIONS
         and isinstance(data.get("comment"), int)
         and isinstance(data.get("moderator"), int)
     ):
-        raise Refused(_("This link is not valid."), 400)
+        raise UnusableLink(_("This link is not valid."), 400)
     digest = fingerprint(token)
     if Decision.objects.filter(link_token=digest).exists():
-        raise Refused(_("This link has already been used."), 410)
+        raise UnusableLink(_("This link has already been used."), 410)
     moderator = get_user_model().objects.filter(pk=data["moderator"]).first()
     if not can_use_links(moderator):
-        raise Refused(_("This link's moderator can no longer moderate comments."), 403)
+        raise UnusableLink(_("This link's moderator can no longer moderate comments."), 403)
     comment = Comment.objects.select_related("post").filter(pk=data["comment"]).first()
     if comment is None:
-        raise Refused(GONE, 410)
+        raise UnusableLink(GONE, 410)
     return Link(comment, data["action"], moderator, digest)
 
 
@@ -142,9 +141,9 @@ def confirm(request):
 def _confirm(request, token: str):
     try:
         link = read(token)
-    except Refused as refused:
-        return _answer(request, refused.message, status=refused.status)
-    if link.comment.status != Status.PENDING:
+    except UnusableLink as unusable:
+        return _answer(request, unusable.message, status=unusable.status)
+    if link.comment.status != Comment.Status.PENDING:
         return _already(request, link.comment)
     if request.method != "POST":
         context = {
