@@ -41,35 +41,41 @@ def screen(
 ) -> Verdict:
     """Return what becomes of a new comment, or raise Refused; body_html is render(body)."""
     policy = ModerationPolicy.current()
-    known = _lookups(post, commenter, body)
     _refuse_if_closed(post, policy)
+    facts = _facts(post, commenter, body)
     _refuse_if_too_fast(commenter, policy)
-    if known.duplicate:
+    if facts.duplicate:
         raise Refused(
             _("This exact comment has already been posted here."), status_code=400, field="body"
         )
     if honeypot:
         return Verdict(Comment.Status.SPAM, "a field hidden from people was filled in")
-    if known.blocked:
+    if facts.blocked:
         return Verdict(Comment.Status.SPAM, "blocked commenter")
     # Screened as readers will see it: the words they read and the links they can follow.
     seen = markup.what_readers_see(markup.render(body) if body_html is None else body_html)
-    held, banned = _word_rules([author_name, seen.text, *seen.links], known.words)
+    held, banned = _word_rules([author_name, seen.text, *seen.links], facts.words)
     if banned:
         return Verdict(Comment.Status.SPAM, f"banned word: {banned[0]}")
     reasons = [f"held word: {word}" for word in held]
     # On the text as readers see it: an entity or an empty tag must not hide an address.
-    reasons += personal_information_reasons(f"{author_name}\n{seen.text}", known.names)
-    links = len(seen.links)
+    reasons += personal_information_reasons(f"{author_name}\n{seen.text}", facts.names)
+    reasons += _policy_reasons(post, policy, commenter, links=len(seen.links))
+    if reasons:
+        return Verdict(Comment.Status.PENDING, "; ".join(reasons)[:200], _tell_moderators)
+    return Verdict(Comment.Status.APPROVED)
+
+
+def _policy_reasons(post, policy: ModerationPolicy, commenter: str, *, links: int) -> list[str]:
+    """The policy's reasons to hold a comment: too many links, its commenter, the post."""
+    reasons = []
     if links > policy.max_links:
         reasons.append(f"{links} links (more than {policy.max_links})")
     if _mostly_rejected(commenter, policy):
         reasons.append("most of this commenter's recent comments were rejected")
     if policy.holds_every_comment_on(post):
         reasons.append(f"moderation is on: {policy.describe()}")
-    if reasons:
-        return Verdict(Comment.Status.PENDING, "; ".join(reasons)[:200], _tell_moderators)
-    return Verdict(Comment.Status.APPROVED)
+    return reasons
 
 
 def _tell_moderators() -> None:
@@ -81,7 +87,7 @@ def _tell_moderators() -> None:
 
 
 @dataclass(frozen=True)
-class _Known:
+class _Facts:
     """What screening reads from the database about one new comment, besides the policy."""
 
     words: dict[str, str]  # phrase -> WordRule.Action
@@ -93,7 +99,7 @@ class _Known:
 _NAME, _BLOCKED, _DUPLICATE = "name", "blocked", "duplicate"
 
 
-def _lookups(post, commenter: str, body: str) -> _Known:
+def _facts(post, commenter: str, body: str) -> _Facts:
     """The word rules, the watched names, and whether the commenter is blocked or the text is
     already on the post: one query, a row per rule, per name and per fact found."""
     # Unordered: a compound query takes no ORDER BY in its parts (the models have orderings).
@@ -106,15 +112,15 @@ def _lookups(post, commenter: str, body: str) -> _Known:
         others.append(blocked.values_list(Value(_BLOCKED), Value("")))
     rules = WordRule.objects.order_by().values_list("action", "phrase")
     rows = rules.union(*others, all=True)
-    words, names, facts = {}, [], set()
+    words, names, found = {}, [], set()
     for kind, text in rows:
         if kind == _NAME:
             names.append(text)
         elif kind in (_BLOCKED, _DUPLICATE):
-            facts.add(kind)
+            found.add(kind)
         else:
             words[text] = kind
-    return _Known(words, names, _BLOCKED in facts, _DUPLICATE in facts)
+    return _Facts(words, names, blocked=_BLOCKED in found, duplicate=_DUPLICATE in found)
 
 
 def personal_information_reasons(text: str, names: list[str]) -> list[str]:
@@ -132,19 +138,27 @@ def _refuse_if_closed(post, policy: ModerationPolicy) -> None:
 
 
 def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
-    """One comment per interval and so many an hour, counted where nothing evicts a count."""
+    """One comment per interval and so many an hour, counted where nothing evicts a count.
+
+    Both windows are counted in one step, so an attempt refused for coming too soon counts
+    towards the hour as well.
+    """
     if not commenter:
         return
-    gap = policy.min_seconds_between
-    if gap and _count(f"rate:gap:{commenter}", gap) > 1:
+    gap, now = policy.min_seconds_between, int(timezone.now().timestamp())
+    hour, since_last = f"rate:hour:{commenter}:{now // 3600}", f"rate:gap:{commenter}"
+    windows = {hour: 3600}
+    if gap:
+        windows[since_last] = gap
+    counts = _count(windows)
+    if gap and counts[since_last] > 1:
         raise Refused(
             _("You are posting too quickly. Please wait %(n)d seconds between comments.")
             % {"n": gap},
             status_code=429,
-            retry_after=policy.min_seconds_between,
+            retry_after=gap,
         )
-    now = int(timezone.now().timestamp())
-    if _count(f"rate:hour:{commenter}:{now // 3600}", 3600) > policy.max_per_hour:
+    if counts[hour] > policy.max_per_hour:
         raise Refused(
             _(
                 "You have posted %(n)d comments in the last hour, the most allowed. "
@@ -157,10 +171,10 @@ def _refuse_if_too_fast(commenter: str, policy: ModerationPolicy) -> None:
         )
 
 
-def _count(name: str, seconds: int) -> int:
-    """One more in the window (one atomic increment: parallel posts never share a count)."""
+def _count(windows: dict[str, int]) -> dict[str, int]:
+    """One more in each window (one atomic step: parallel posts never share a count)."""
     try:
-        return counters.hit(name, seconds)
+        return counters.hits(windows)
     except counters.Unavailable:
         # Without its counts no limit holds: pause posting rather than let a flood through.
         raise Refused(

@@ -56,6 +56,31 @@ def test_each_hit_counts_one_more_in_its_window(db):
     assert counters.hit("rate:other", 60) == 1
 
 
+def test_several_windows_are_counted_in_one_step_each_with_its_own_length(db, at_time):
+    at_time(1000.0)
+    first = counters.hits({"rate:short": 10, "rate:long": 3600})
+    second = counters.hits({"rate:short": 10, "rate:long": 3600})
+    at_time(1011.0)
+
+    third = counters.hits({"rate:short": 10, "rate:long": 3600})
+
+    assert first == {"rate:short": 1, "rate:long": 1}
+    assert second == {"rate:short": 2, "rate:long": 2}
+    assert third == {"rate:short": 1, "rate:long": 3}
+
+
+def test_redis_counts_several_windows_in_one_step_each_with_its_own_length(on_redis):
+    first = counters.hits({"rate:short": 1, "rate:long": 3600})
+    second = counters.hits({"rate:short": 1, "rate:long": 3600})
+    time.sleep(1.1)
+
+    third = counters.hits({"rate:short": 1, "rate:long": 3600})
+
+    assert first == {"rate:short": 1, "rate:long": 1}
+    assert second == {"rate:short": 2, "rate:long": 2}
+    assert third == {"rate:short": 1, "rate:long": 3}
+
+
 def test_a_window_that_has_closed_counts_from_one_again(db, at_time):
     at_time(1000.0)
     counters.hit("rate:test", 60)
