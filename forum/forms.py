@@ -83,8 +83,8 @@ class CommentForm(forms.Form):
         if parent_id is None:
             return None
         # Replies go only to published comments of this post, so that a held or rejected
-        # comment stays a leaf and moderating it never orphans anything.
-        # With what django-mptt reads of a parent (is it a root?) before it numbers a reply.
+        # comment stays a leaf and moderating it never orphans anything. Its parent is read
+        # too: django-mptt asks whether the comment is a root before it numbers a reply.
         parent = (
             Comment.objects.published()
             .filter(post=self.post, pk=parent_id)

@@ -128,9 +128,9 @@ def _store(comment: Comment, parent: Comment | None, after_commit: Callable | No
 def _insert(comment: Comment, parent: Comment | None) -> None:
     """Lock, then insert the comment in its tree."""
     _lock_tree(_NEW_TREE if parent is None else parent.tree_id)
-    # django-mptt reads the parent's lft/rght again before it numbers the reply (insert_at's
-    # refresh_target), so numbers that moved since the form was validated are not used.
-    comment.insert_at(parent, position="last-child", save=True)
+    # Under the lock, django-mptt reads the parent's lft/rght again (refresh_target) before it
+    # numbers the reply: they may have moved since the form was validated.
+    comment.insert_at(parent, position="last-child", save=True, refresh_target=True)
     if comment.status == Comment.Status.APPROVED:
         caching.thread_changed(comment.post_id)
 
