@@ -1,10 +1,12 @@
 """Every screening rule, met the way a reader meets it: by posting the comment form."""
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
 
+from forum import counters
 from forum.models import Comment
 from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
 from moderation.services import decide
@@ -131,6 +133,24 @@ def test_the_hourly_limit_refuses_the_eleventh_comment(a_post, client, policy):
     assert codes[:10] == [302] * 10
     assert codes[10] == 429
     assert Comment.objects.count() == 10
+
+
+def test_an_attempt_refused_for_coming_too_soon_counts_towards_the_hour(
+    a_post, client, policy, monkeypatch
+):
+    policy.min_seconds_between = 15
+    policy.max_per_hour = 2
+    policy.save()
+    started = time.time()
+
+    first = post_comment(client, a_post, "One")
+    too_soon = post_comment(client, a_post, "Two")
+    monkeypatch.setattr(counters, "_now", lambda: started + 16)
+    after_the_gap = post_comment(client, a_post, "Three")
+
+    assert [first.status_code, too_soon.status_code, after_the_gap.status_code] == [302, 429, 429]
+    assert "You have posted 2 comments in the last hour" in after_the_gap.content.decode()
+    assert list(Comment.objects.values_list("body", flat=True)) == ["One"]
 
 
 def test_rate_limits_count_each_commenter_apart(a_post, client, policy):
