@@ -126,11 +126,15 @@ class _Neighbours:
         self.by_id = self.twin = self.address_owner = None
         self.titles, self.slugs = set(), set()
         base = _slug_base(staged, title)
-        near = Q(blogger_id=staged.id) | Q(published=day, title__startswith=title)
-        near |= Q(slug__startswith=base) & Q(pk__in=Post.objects.in_month(day.year, day.month))
+        in_month = Post.objects.in_month(day.year, day.month).filter(
+            Q(published=day, title__startswith=title) | Q(slug__startswith=base)
+        )
+        # Each branch names its index (the unique ones skip ""), so no branch reads the table.
+        by_id = Post.objects.filter(blogger_id=staged.id).exclude(blogger_id="")
+        near = in_month | by_id
         if staged.path:
-            near |= Q(old_path=staged.path[:255])
-        for post in Post.objects.filter(near):
+            near |= Post.objects.filter(old_path=staged.path[:255]).exclude(old_path="")
+        for post in near.order_by():
             self.by_id = post if post.blogger_id == staged.id else self.by_id
             if post.published == day and post.title == title:
                 self.twin = post
