@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from blogarchive import blogger
 from blogarchive.bloggerhtml import paragraphs
@@ -295,3 +297,21 @@ def test_a_post_without_a_title_is_imported_as_untitled(db, tmp_path):
     path.write_bytes(current_schema([{**STRUCTURE[2], "title": ""}]))
     import_blog(path)
     assert Post.objects.get().title == "Untitled"
+
+
+def test_finding_a_backup_s_posts_reads_no_whole_table_of_posts(db, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plans")
+    from bench import backup_archive
+
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 12, 24)
+    with CaptureQueriesContext(connection) as queries:
+        import_blog(path)
+    lookups = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "_post" in q["sql"]]
+    assert lookups
+    with connection.cursor() as cursor:
+        for sql in lookups:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            steps = [row[-1] for row in cursor.fetchall()]
+            assert not any(step.startswith("SCAN blogarchive_post") for step in steps), sql
