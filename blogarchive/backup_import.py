@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from blogarchive import backup_file, backup_threads, blogger, bloggerhtml, merge
 from blogarchive.importer import ImportFailed
-from blogarchive.models import Label, Post
+from blogarchive.models import Label, Post, month_of
 from blogarchive.staging import StagedPost, Staging
 from forum import caching, services
 
@@ -126,15 +126,15 @@ class _Neighbours:
         self.by_id = self.twin = self.address_owner = None
         self.titles, self.slugs = set(), set()
         base = _slug_base(staged, title)
-        in_month = Post.objects.in_month(day.year, day.month).filter(
+        # Each branch names an index (the unique ones are on values other than ""), so that
+        # SQLite looks each up rather than reading every post.
+        near = Q(published__range=month_of(day)) & (
             Q(published=day, title__startswith=title) | Q(slug__startswith=base)
         )
-        # Each branch names its index (the unique ones skip ""), so no branch reads the table.
-        by_id = Post.objects.filter(blogger_id=staged.id).exclude(blogger_id="")
-        near = in_month | by_id
+        near |= Q(blogger_id=staged.id) & ~Q(blogger_id="")
         if staged.path:
-            near |= Post.objects.filter(old_path=staged.path[:255]).exclude(old_path="")
-        for post in near.order_by():
+            near |= Q(old_path=staged.path[:255]) & ~Q(old_path="")
+        for post in Post.objects.filter(near).order_by():
             self.by_id = post if post.blogger_id == staged.id else self.by_id
             if post.published == day and post.title == title:
                 self.twin = post
