@@ -26,6 +26,7 @@ from forum import caching, services
 Progress = Callable[[int, int, "BackupReport"], None]
 # Blogger lets a post go without a title; here a title is part of a post's natural key.
 UNTITLED = "Untitled"
+LABEL_ROWS = 500
 
 
 @dataclass
@@ -86,6 +87,7 @@ def _write(staging: Staging, report: BackupReport, progress: Progress | None) ->
         report.comments_completed += result.completed
         if progress:
             progress(number, total, report)
+    labels.flush()
 
 
 def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
@@ -183,11 +185,13 @@ def _slug_base(staged: StagedPost, title: str) -> str:
 
 
 class _Labels:
-    """Labels by name, created once each, attached to posts without duplicates."""
+    """Labels by name, created once each, attached to posts without duplicates; the rows
+    that attach them wait to go in a few hundred at a time, one insert for many posts."""
 
     def __init__(self):
         self.known = dict(Label.objects.values_list("name", "pk"))
         self.slugs = set(Label.objects.values_list("slug", flat=True))
+        self.waiting: list = []
 
     def attach(self, post: Post, names: list[str], created: bool) -> None:
         wanted = {self._pk(name[:200]) for name in names if name.strip()}
@@ -196,12 +200,18 @@ class _Labels:
         if not created:
             wanted -= set(post.labels.values_list("pk", flat=True))
         if wanted:
-            Post.labels.through.objects.bulk_create(
-                [Post.labels.through(post_id=post.pk, label_id=pk) for pk in sorted(wanted)]
-            )
+            self.waiting += [
+                Post.labels.through(post_id=post.pk, label_id=pk) for pk in sorted(wanted)
+            ]
+            if len(self.waiting) >= LABEL_ROWS:
+                self.flush()
             if not created:
                 # The post page lists its labels: its kept copy is stale now.
                 caching.thread_changed(post.pk)
+
+    def flush(self) -> None:
+        Post.labels.through.objects.bulk_create(self.waiting)
+        self.waiting = []
 
     def _pk(self, name: str) -> int:
         if name not in self.known:

@@ -315,3 +315,16 @@ def test_finding_a_backup_s_posts_reads_no_whole_table_of_posts(db, tmp_path):
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             steps = [row[-1] for row in cursor.fetchall()]
             assert not any(step.startswith("SCAN blogarchive_post") for step in steps), sql
+
+
+def test_labels_attached_in_batches_reach_every_post(db, tmp_path, monkeypatch):
+    from bench import backup_archive
+    from blogarchive import backup_import
+
+    monkeypatch.setattr(backup_import, "LABEL_ROWS", 7)
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 60, 120)
+    import_blog(path)
+    labelled = Post.objects.filter(labels__isnull=False).distinct()
+    assert labelled.count() == Post.objects.count() == 60
+    assert Post.labels.through.objects.count() == 60
