@@ -56,13 +56,14 @@ def import_backup(
     with tempfile.TemporaryDirectory(prefix="blogger-") as folder:
         staging = Staging(Path(folder))
         try:
-            with backup_file.open_feed(path) as (stream, _size):
-                staging.load(blogger.entries(stream))
-            report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
-            with transaction.atomic():
-                _write(staging, report, progress)
-                if dry_run:
-                    transaction.set_rollback(True)
+            with backup_threads.early_helper(path.stat().st_size) as helper:
+                with backup_file.open_feed(path) as (stream, _size):
+                    staging.load(blogger.entries(stream))
+                report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
+                with transaction.atomic():
+                    _write(staging, report, progress, helper)
+                    if dry_run:
+                        transaction.set_rollback(True)
         except blogger.Refused as refused:
             raise ImportFailed(path, refused.line, refused.message) from None
         finally:
@@ -70,10 +71,10 @@ def import_backup(
     return report
 
 
-def _write(staging: Staging, report: BackupReport, progress: Progress | None) -> None:
+def _write(staging: Staging, report: BackupReport, progress: Progress | None, helper) -> None:
     labels = _Labels()
     total = staging.counts.posts
-    threads = backup_threads.threads(staging, staging.post_ids())
+    threads = backup_threads.threads(staging, staging.post_ids(), helper)
     for number, (staged, thread) in enumerate(zip(staging.posts(), threads, strict=True), 1):
         post, created = _post(staged, report)
         labels.attach(post, staged.labels, created)

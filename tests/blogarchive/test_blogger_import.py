@@ -273,6 +273,23 @@ def test_a_backup_of_many_posts_read_ahead_by_a_helper_imports_every_comment(db,
     assert set(published.values_list("blogger_id", flat=True)) == live
 
 
+def test_a_backup_big_enough_to_start_its_helper_early_imports_every_comment(
+    db, tmp_path, monkeypatch
+):
+    from bench import backup_archive
+    from blogarchive import backup_threads
+
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 20, 80)
+    monkeypatch.setattr(backup_threads, "EARLY_HELPER_FROM", path.stat().st_size)
+    import_blog(path)
+    live = {
+        e.id for e in blogger.entries(path.open("rb")) if e.kind == "comment" and e.status == "live"
+    }
+    published = Comment.objects.filter(status=Comment.Status.APPROVED)
+    assert set(published.values_list("blogger_id", flat=True)) == live
+
+
 def test_two_posts_of_one_day_with_one_title_both_keep_their_place(db, tmp_path):
     twins = [
         {
