@@ -19,13 +19,14 @@ from django.utils.text import slugify
 
 from blogarchive import backup_file, backup_threads, blogger, bloggerhtml, merge
 from blogarchive.importer import ImportFailed
-from blogarchive.models import Label, Post
+from blogarchive.models import Label, Post, month_of
 from blogarchive.staging import StagedPost, Staging
 from forum import caching, services
 
 Progress = Callable[[int, int, "BackupReport"], None]
 # Blogger lets a post go without a title; here a title is part of a post's natural key.
 UNTITLED = "Untitled"
+LABEL_ROWS = 500
 
 
 @dataclass
@@ -55,13 +56,14 @@ def import_backup(
     with tempfile.TemporaryDirectory(prefix="blogger-") as folder:
         staging = Staging(Path(folder))
         try:
-            with backup_file.open_feed(path) as (stream, _size):
-                staging.load(blogger.entries(stream))
-            report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
-            with transaction.atomic():
-                _write(staging, report, progress)
-                if dry_run:
-                    transaction.set_rollback(True)
+            with backup_threads.early_helper(path.stat().st_size) as helper:
+                with backup_file.open_feed(path) as (stream, _size):
+                    staging.load(blogger.entries(stream))
+                report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
+                with transaction.atomic():
+                    _write(staging, report, progress, helper)
+                    if dry_run:
+                        transaction.set_rollback(True)
         except blogger.Refused as refused:
             raise ImportFailed(path, refused.line, refused.message) from None
         finally:
@@ -69,10 +71,10 @@ def import_backup(
     return report
 
 
-def _write(staging: Staging, report: BackupReport, progress: Progress | None) -> None:
+def _write(staging: Staging, report: BackupReport, progress: Progress | None, helper) -> None:
     labels = _Labels()
     total = staging.counts.posts
-    threads = backup_threads.threads(staging, staging.post_ids())
+    threads = backup_threads.threads(staging, staging.post_ids(), helper)
     for number, (staged, thread) in enumerate(zip(staging.posts(), threads, strict=True), 1):
         post, created = _post(staged, report)
         labels.attach(post, staged.labels, created)
@@ -86,6 +88,7 @@ def _write(staging: Staging, report: BackupReport, progress: Progress | None) ->
         report.comments_completed += result.completed
         if progress:
             progress(number, total, report)
+    labels.flush()
 
 
 def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
@@ -126,11 +129,15 @@ class _Neighbours:
         self.by_id = self.twin = self.address_owner = None
         self.titles, self.slugs = set(), set()
         base = _slug_base(staged, title)
-        near = Q(blogger_id=staged.id) | Q(published=day, title__startswith=title)
-        near |= Q(slug__startswith=base) & Q(pk__in=Post.objects.in_month(day.year, day.month))
+        # Each branch names an index (the unique ones are on values other than ""), so that
+        # SQLite looks each up rather than reading every post.
+        near = Q(published__range=month_of(day)) & (
+            Q(published=day, title__startswith=title) | Q(slug__startswith=base)
+        )
+        near |= Q(blogger_id=staged.id) & ~Q(blogger_id="")
         if staged.path:
-            near |= Q(old_path=staged.path[:255])
-        for post in Post.objects.filter(near):
+            near |= Q(old_path=staged.path[:255]) & ~Q(old_path="")
+        for post in Post.objects.filter(near).order_by():
             self.by_id = post if post.blogger_id == staged.id else self.by_id
             if post.published == day and post.title == title:
                 self.twin = post
@@ -179,11 +186,13 @@ def _slug_base(staged: StagedPost, title: str) -> str:
 
 
 class _Labels:
-    """Labels by name, created once each, attached to posts without duplicates."""
+    """Labels by name, created once each, attached to posts without duplicates; the rows
+    that attach them wait to go in a few hundred at a time, one insert for many posts."""
 
     def __init__(self):
         self.known = dict(Label.objects.values_list("name", "pk"))
         self.slugs = set(Label.objects.values_list("slug", flat=True))
+        self.waiting: list = []
 
     def attach(self, post: Post, names: list[str], created: bool) -> None:
         wanted = {self._pk(name[:200]) for name in names if name.strip()}
@@ -192,12 +201,18 @@ class _Labels:
         if not created:
             wanted -= set(post.labels.values_list("pk", flat=True))
         if wanted:
-            Post.labels.through.objects.bulk_create(
-                [Post.labels.through(post_id=post.pk, label_id=pk) for pk in sorted(wanted)]
-            )
+            self.waiting += [
+                Post.labels.through(post_id=post.pk, label_id=pk) for pk in sorted(wanted)
+            ]
+            if len(self.waiting) >= LABEL_ROWS:
+                self.flush()
             if not created:
                 # The post page lists its labels: its kept copy is stale now.
                 caching.thread_changed(post.pk)
+
+    def flush(self) -> None:
+        Post.labels.through.objects.bulk_create(self.waiting)
+        self.waiting = []
 
     def _pk(self, name: str) -> int:
         if name not in self.known:

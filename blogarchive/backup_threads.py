@@ -2,7 +2,8 @@
 
 Rendering the comments (forum.markup) is a good part of an import's work: for a big backup a
 helper process reads and renders the next posts' threads while this one writes, as the text
-importer's read-ahead does (blogarchive.importer).
+importer's read-ahead does (blogarchive.importer). For a big file the helper is started before
+the backup is read, so that it has set Django up by the time the first thread is wanted.
 """
 
 import multiprocessing
@@ -10,6 +11,7 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +21,9 @@ import django
 from blogarchive.importer import READ_AHEAD, READ_AHEAD_FROM
 from blogarchive.staging import Node, Staging
 from forum import markup
+
+# A backup file this big holds posts enough to pay for starting the helper before it is read.
+EARLY_HELPER_FROM = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -30,24 +35,44 @@ class Thread:
         return self.html[body] if body in self.html else markup.render(body)
 
 
-def threads(staging: Staging, post_ids: list[str]) -> Iterator[Thread]:
-    """Each post's thread, in the order of post_ids."""
-    if len(post_ids) < READ_AHEAD_FROM or (os.cpu_count() or 1) < 2:
-        yield from (_rendered(staging, post_id) for post_id in post_ids)
+@contextmanager
+def early_helper(file_size: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The helper process for a backup file this big, started now; None for a smaller one."""
+    if file_size < EARLY_HELPER_FROM or (os.cpu_count() or 1) < 2:
+        yield None
         return
+    with _pool() as pool:
+        # The pool starts its process for its first task: this one starts it now.
+        pool.submit(int)
+        yield pool
+
+
+def threads(
+    staging: Staging, post_ids: list[str], helper: ProcessPoolExecutor | None = None
+) -> Iterator[Thread]:
+    """Each post's thread, in the order of post_ids; read ahead by helper, if given."""
+    if helper is not None:
+        yield from _read_ahead(helper, staging, post_ids)
+    elif len(post_ids) < READ_AHEAD_FROM or (os.cpu_count() or 1) < 2:
+        yield from (_rendered(staging, post_id) for post_id in post_ids)
+    else:
+        with _pool() as pool:
+            yield from _read_ahead(pool, staging, post_ids)
+
+
+def _read_ahead(pool: ProcessPoolExecutor, staging: Staging, post_ids: list[str]):
+    waiting: deque = deque()
+    for post_id in post_ids:
+        waiting.append(pool.submit(_prepare, str(staging.path.parent), post_id))
+        if len(waiting) >= READ_AHEAD:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
+
+
+def _pool() -> ProcessPoolExecutor:
     # spawn, not fork: the writer holds database connections and may run threads.
     context = multiprocessing.get_context("spawn")
-    with _pool(context) as pool:
-        waiting: deque = deque()
-        for post_id in post_ids:
-            waiting.append(pool.submit(_prepare, str(staging.path.parent), post_id))
-            if len(waiting) >= READ_AHEAD:
-                yield waiting.popleft().result()
-        while waiting:
-            yield waiting.popleft().result()
-
-
-def _pool(context) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(1, mp_context=context, initializer=django.setup)
 
 

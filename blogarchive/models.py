@@ -16,10 +16,17 @@ class PostQuerySet(models.QuerySet):
             first = datetime.date(year, month, 1)
         except ValueError:
             return self.none()
-        last = first.replace(day=calendar.monthrange(year, month)[1])
-        # A range rather than published__month: the index on published finds the month, where
-        # EXTRACT(MONTH ...) reads the whole year (on SQLite, a Python call per row).
-        return self.filter(published__range=(first, last))
+        return self.filter(published__range=month_of(first))
+
+
+def month_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last days of day's month, to filter on published by its index.
+
+    A range rather than published__month: the index on published finds the month, where
+    EXTRACT(MONTH ...) reads the whole year (on SQLite, a Python call per row).
+    """
+    first = day.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 class Label(models.Model):

@@ -160,3 +160,13 @@ def test_a_post_claiming_the_old_address_of_a_post_already_there_is_refused(db, 
     message = refusal(write(current_schema(impostor), "second.atom"))
     assert "the address /2014/10/the-clocks-go-back.html is already another post's" in message
     assert archive_rows() == before
+
+
+def test_a_big_backup_is_refused_whole_while_its_helper_starts(db, write, monkeypatch):
+    from blogarchive import backup_threads
+
+    cycle = [a_comment("9001", "9002"), a_comment("9002", "9001")]
+    path = write(with_comments(*cycle))
+    monkeypatch.setattr(backup_threads, "EARLY_HELPER_FROM", path.stat().st_size)
+    assert "answers in a cycle" in refusal(path)
+    assert archive_rows() == (0, 0, 0)

@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from blogarchive import blogger
 from blogarchive.bloggerhtml import paragraphs
@@ -271,6 +273,23 @@ def test_a_backup_of_many_posts_read_ahead_by_a_helper_imports_every_comment(db,
     assert set(published.values_list("blogger_id", flat=True)) == live
 
 
+def test_a_backup_big_enough_to_start_its_helper_early_imports_every_comment(
+    db, tmp_path, monkeypatch
+):
+    from bench import backup_archive
+    from blogarchive import backup_threads
+
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 20, 80)
+    monkeypatch.setattr(backup_threads, "EARLY_HELPER_FROM", path.stat().st_size)
+    import_blog(path)
+    live = {
+        e.id for e in blogger.entries(path.open("rb")) if e.kind == "comment" and e.status == "live"
+    }
+    published = Comment.objects.filter(status=Comment.Status.APPROVED)
+    assert set(published.values_list("blogger_id", flat=True)) == live
+
+
 def test_two_posts_of_one_day_with_one_title_both_keep_their_place(db, tmp_path):
     twins = [
         {
@@ -295,3 +314,34 @@ def test_a_post_without_a_title_is_imported_as_untitled(db, tmp_path):
     path.write_bytes(current_schema([{**STRUCTURE[2], "title": ""}]))
     import_blog(path)
     assert Post.objects.get().title == "Untitled"
+
+
+def test_finding_a_backup_s_posts_reads_no_whole_table_of_posts(db, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plans")
+    from bench import backup_archive
+
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 12, 24)
+    with CaptureQueriesContext(connection) as queries:
+        import_blog(path)
+    lookups = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "_post" in q["sql"]]
+    assert lookups
+    with connection.cursor() as cursor:
+        for sql in lookups:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            steps = [row[-1] for row in cursor.fetchall()]
+            assert not any(step.startswith("SCAN blogarchive_post") for step in steps), sql
+
+
+def test_labels_attached_in_batches_reach_every_post(db, tmp_path, monkeypatch):
+    from bench import backup_archive
+    from blogarchive import backup_import
+
+    monkeypatch.setattr(backup_import, "LABEL_ROWS", 7)
+    path = tmp_path / "feed.atom"
+    backup_archive.write(path, 60, 120)
+    import_blog(path)
+    labelled = Post.objects.filter(labels__isnull=False).distinct()
+    assert labelled.count() == Post.objects.count() == 60
+    assert Post.labels.through.objects.count() == 60
