@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test test-tools install install-dev migrate seed check lint format bench bench-smoke clean
+.PHONY: run two-servers test test-tools install install-dev migrate seed check lint format bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ run: seed
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# As deployed, on this machine: nginx in front of two gunicorn servers sharing one PostgreSQL and
+# one Redis (those of DATABASE_URL and CACHE_URL, or started here). Needs Debian's nginx,
+# postgresql and redis-server; Ctrl-C stops what it started.
+FRONT_PORT ?= 8443
+APP_PORTS ?= 8001,8002
+two-servers: install
+	$(BIN)/python -m bench.two_servers --port $(FRONT_PORT) --app-ports $(APP_PORTS)
+
 # Browser tests drive Debian's Chromium; as root, install it (and Java for the HTML checker).
 test-tools: install-dev node_modules/.installed
 	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
@@ -50,8 +58,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
+# Every test, the benchmark's smoke run included, which a plain `pytest` leaves out.
 test: test-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "bench or not bench" $(PYTEST_ARGS)
 
 check: install-dev
 	$(BIN)/python manage.py check

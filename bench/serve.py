@@ -16,10 +16,11 @@ from bench.services import free_port
 
 @contextmanager
 def gunicorn(
-    python: str, app: str, env: dict[str, str], ready_path: str, name: str
+    python: str, app: str, env: dict[str, str], ready_path: str, name: str, *, port: int = 0
 ) -> Iterator[str]:
-    """Serve `app` (a WSGI "module:callable") until the block ends; yields its base URL."""
-    port = free_port()
+    """Serve `app` (a WSGI "module:callable") on `port` (a free one unless given) until the
+    block ends; yields its base URL."""
+    port = port or free_port()
     log = WORK / f"gunicorn-{name}.log"
     args = [python, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
     server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}

@@ -1,6 +1,8 @@
 """The servers the benchmark needs besides gunicorn: a database and a shared cache."""
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -18,6 +20,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen | None, *, grace: float) -> None:
+    """Stop a process started with start_new_session, and every process it started: politely,
+    then, after `grace` seconds, outright."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 def wait_for_port(port: int, timeout: float = 20) -> None:

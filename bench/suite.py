@@ -6,8 +6,9 @@ import math
 import os
 import time
 from contextlib import ExitStack
+from urllib.parse import urlsplit
 
-from bench import archive, backup_archive, env, imports, load, quiet, serve
+from bench import archive, backup_archive, env, front, imports, load, quiet, serve
 from bench.services import Databases
 from bench.sizes import Sizes
 
@@ -60,7 +61,9 @@ def _forum(vendor: str, forum_env: dict, sizes: Sizes) -> tuple[dict, dict]:
         env.manage(forum_env, "createcachetable")
     _collect_static(forum_env)
     manifest, measured = env.WORK / "manifest.json", env.WORK / "measured.json"
-    env.run([env.python(), "-m", "bench.data", sizes.to_json(), str(manifest)], forum_env)
+    # A bulk load, not a request: no deadline on its statements (VACUUM ANALYZE takes minutes).
+    loading = forum_env | {"DATABASE_TIMEOUT": "0"}
+    env.run([env.python(), "-m", "bench.data", sizes.to_json(), str(manifest)], loading)
     step(f"{vendor}: server time, queries, replies and the moderation queue, in-process")
     args = [env.python(), "-m", "bench.measure", str(manifest), sizes.to_json(), str(measured)]
     args.append(str(env.WORK / "ceiling.html"))
@@ -125,6 +128,7 @@ def _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes: Sizes) -> No
         )
         # (figures, url, as a returning reader)
         jobs = [(result["pages"][n], forum + page["url"], True) for n, page in forum_pages.items()]
+        jobs += _through_nginx(stack, result, forum_pages, forum)
         jobs.append((result.setdefault("ceiling", {}), ceiling + "/", True))
         jobs.append((result.setdefault("ceiling_middleware", {}), behind + "/", True))
         # The smallest page and the ceiling once more, for a first-time reader (no cookies).
@@ -139,6 +143,27 @@ def _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes: Sizes) -> No
             jobs += [(result["xtd"][n], base + page["url"], True) for n, page in xtd_pages.items()]
         _rounds(jobs, sizes)
     result["ceiling"]["bytes"] = (env.WORK / "ceiling.html").stat().st_size
+
+
+def _through_nginx(stack: ExitStack, result: dict, forum_pages: dict, forum: str) -> list:
+    """The smallest page again, through nginx (deploy/nginx.conf, HTTPS) in front of the same
+    gunicorn: what the proxy in front of every deployment costs a page."""
+    if not front.available():
+        result["nginx"] = {"skipped": "nginx is not installed"}
+        return []
+    size = min(forum_pages, key=lambda n: forum_pages[n]["comments"])
+    nginx = front.Nginx(env.WORK / "nginx")
+    nginx.start(upstream_ports=[urlsplit(forum).port])
+    stack.callback(nginx.stop)
+    result["nginx"] = {"page": size}
+    # Before nginx stops (callbacks run last first): its own CPU time, whoever else was busy.
+    stack.callback(_nginx_cost, nginx, result["nginx"])
+    return [(result["nginx"], nginx.url + forum_pages[size]["url"], True)]
+
+
+def _nginx_cost(nginx: front.Nginx, figures: dict) -> None:
+    figures["requests"] = nginx.requests_served()
+    figures["cpu_ms_per_request"] = 1000 * nginx.cpu_seconds() / max(figures["requests"], 1)
 
 
 def _rounds(jobs: list[tuple[dict, str, bool]], sizes: Sizes) -> None:

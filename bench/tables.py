@@ -139,6 +139,7 @@ def _pages(figures: dict) -> list[str]:
             "headers, sessions, CSRF, authentication, messages, the content security policy, "
             f"axes; `bench/ceiling/behind_middleware.py`): {rps} req/s, p50 / p99 {latency} ms.",
         ]
+    lines += _through_nginx(figures)
     if "skipped" in xtd:
         lines += ["", f"django-comments-xtd not measured: {xtd['skipped']}."]
     lines += [
@@ -149,6 +150,26 @@ def _pages(figures: dict) -> list[str]:
         "(and hides the replies of a removed comment).",
     ]
     return lines
+
+
+def _through_nginx(figures: dict) -> list[str]:
+    nginx = figures.get("nginx", {})
+    if "skipped" in nginx:
+        return ["", f"Through nginx: not measured: {nginx['skipped']}."]
+    if "load" not in nginx:
+        return []
+    direct = figures["pages"][nginx["page"]]
+    rps, latency = _load(nginx)
+    ratio = nginx["load"]["requests_per_second"] / direct["load"]["requests_per_second"]
+    return [
+        "",
+        f"Through nginx (`deploy/nginx.conf` over HTTPS, `bench/front.py`) in front of the same "
+        f"gunicorn, the {int(nginx['page']):,}-comment page: {rps} req/s, p50 / p99 {latency} ms; "
+        f"{_load(direct)[0]} req/s direct: through nginx / direct = {ratio:.2f}. "
+        f"nginx itself used {nginx['cpu_ms_per_request']:.2f} ms of CPU per request (TLS and "
+        f"proxying, {nginx['requests']:,} requests), against the page's "
+        f"{_ms(direct['warm']['median_ms'])} ms of server time warm in-process.",
+    ]
 
 
 def _breakdown(figures: dict) -> list[str]:

@@ -6,7 +6,8 @@ of its table, in key order, whenever it is full). Every change is one atomic ope
 parallel requests neither lose a count nor pass a limit together.
 
 - `hit(name, seconds)`: count one event in a window that opens with the first event and lasts
-  `seconds`; the count so far, this event included.
+  `seconds`; the count so far, this event included. `hits({name: seconds, ...})` counts one
+  event in each of several windows at once, in one statement.
 - `generations(names)`: the current generation of each name, made up on first use.
 - `renew(name)`: a new generation for the name (what was kept under the old one is stale).
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 # A hung Redis costs a request at most this long per call, and then nothing for RETRY_AFTER.
 TIMEOUT = 0.25
 RETRY_AFTER = 2.0
+# Closed windows are dropped from the database table at most this often by each process.
+SWEEP_EVERY = 60.0
 
 
 class Unavailable(Exception):
@@ -34,7 +37,12 @@ class Unavailable(Exception):
 
 def hit(name: str, seconds: int) -> int:
     """Count one event under `name` in its current window of `seconds`; the count, this one in."""
-    return _store().hit(name, seconds)
+    return hits({name: seconds})[name]
+
+
+def hits(windows: dict[str, int]) -> dict[str, int]:
+    """Count one event in each window (name -> seconds) in one atomic step; each count."""
+    return _store().hits(windows)
 
 
 def generations(names: list[str]) -> dict[str, int]:
@@ -57,16 +65,20 @@ def _new_generation() -> int:
 
 
 class DatabaseCounters:
-    """One row per name in `forum_counter`; each call is one statement (SQLite >= 3.35, PG)."""
+    """One row per name in `forum_counter`; each call is one statement (SQLite >= 3.35, PG),
+    and now and then a second that drops the windows that have closed."""
+
+    def __init__(self):
+        self._last_sweep = float("-inf")
 
     _HIT = """
-        INSERT INTO forum_counter (name, value, expires) VALUES (%s, 1, %s)
+        INSERT INTO forum_counter (name, value, expires) VALUES {rows}
         ON CONFLICT (name) DO UPDATE SET
             value = CASE WHEN forum_counter.expires <= %s THEN 1
                          ELSE forum_counter.value + 1 END,
             expires = CASE WHEN forum_counter.expires <= %s THEN excluded.expires
                            ELSE forum_counter.expires END
-        RETURNING value
+        RETURNING name, value
     """
     # The no-op update makes RETURNING give the stored value when the name exists already.
     _CLAIM = """
@@ -79,15 +91,23 @@ class DatabaseCounters:
         ON CONFLICT (name) DO UPDATE SET value = excluded.value
     """
 
-    def hit(self, name: str, seconds: int) -> int:
+    def hits(self, windows: dict[str, int]) -> dict[str, int]:
         now = _now()
+        # In name order, so that two statements counting the same names lock their rows in
+        # the same order (PostgreSQL) and never wait on each other in a circle.
+        names = sorted(windows)
+        rows = ", ".join(["(%s, 1, %s)"] * len(names))
+        params = [value for name in names for value in (name, now + windows[name])]
         with connection.cursor() as cursor:
-            cursor.execute(self._HIT, [name, now + seconds, now, now])
-            (value,) = cursor.fetchone()
-            if value == 1:
-                # A window has just opened: a good moment to drop the windows that have closed.
+            cursor.execute(self._HIT.format(rows=rows), [*params, now, now])
+            counts = dict(cursor.fetchall())
+            # A window has just opened: a good moment to drop the windows that have closed.
+            # Once a minute (or after the clock was set back) keeps the table small and spares
+            # most comments a statement, since most open a window.
+            if 1 in counts.values() and abs(now - self._last_sweep) >= SWEEP_EVERY:
                 cursor.execute("DELETE FROM forum_counter WHERE expires < %s", [now])
-        return value
+                self._last_sweep = now
+        return counts
 
     def generations(self, names: list[str]) -> dict[str, int]:
         found = self._select(names)
@@ -134,13 +154,14 @@ class RedisCounters:
         )
         self._down_until = 0.0
 
-    def hit(self, name: str, seconds: int) -> int:
+    def hits(self, windows: dict[str, int]) -> dict[str, int]:
         def count(client):
-            # Both in one MULTI: the window opens with its expiry, and INCR keeps that expiry.
+            # All in one MULTI: each window opens with its expiry, and INCR keeps that expiry.
             pipe = client.pipeline(transaction=True)
-            pipe.set(_key(name), 0, ex=seconds, nx=True)
-            pipe.incr(_key(name))
-            return pipe.execute()[1]
+            for name, seconds in windows.items():
+                pipe.set(_key(name), 0, ex=seconds, nx=True)
+                pipe.incr(_key(name))
+            return dict(zip(windows, pipe.execute()[1::2], strict=True))
 
         return self._call(count)
 

@@ -83,11 +83,12 @@ class CommentForm(forms.Form):
         if parent_id is None:
             return None
         # Replies go only to published comments of this post, so that a held or rejected
-        # comment stays a leaf and moderating it never orphans anything.
+        # comment stays a leaf and moderating it never orphans anything. Its parent is read
+        # too: django-mptt asks whether the comment is a root before it numbers a reply.
         parent = (
             Comment.objects.published()
             .filter(post=self.post, pk=parent_id)
-            .only("pk", "tree_id", "post_id", "status")
+            .only("pk", "tree_id", "post_id", "status", "parent")
             .first()
         )
         if parent is None:

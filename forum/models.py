@@ -34,7 +34,8 @@ class Comment(MPTTModel):
         APPROVED = "approved", _("Published")
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
-        REMOVED = "removed", _("Removed by the author")
+        # By its author, or by an administrator in a Blogger backup: removed_by tells which.
+        REMOVED = "removed", _("Removed")
 
     class RemovedBy(models.TextChoices):
         NOBODY = "", _("Not removed")
@@ -60,7 +61,7 @@ class Comment(MPTTModel):
     )
     hold_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
     public_reason = models.CharField(_("reason shown to the author"), max_length=200, blank=True)
-    # A keyed hash of the commenter's IP address (moderation.identity); never the address.
+    # A keyed hash of the commenter's IP address (forum.identity); never the address.
     commenter = models.CharField(_("commenter"), max_length=64, blank=True)
     # A keyed hash of the random id in the posting browser's cookie (forum.browsers): it tells
     # a moderator whether one address is one person or many behind a shared connection.
@@ -132,10 +133,6 @@ class Comment(MPTTModel):
     @property
     def display_name(self) -> str:
         return self.author_name or str(_("Anonymous"))
-
-    @property
-    def anchor(self) -> str:
-        return f"c{self.pk}"
 
     @property
     def is_published(self) -> bool:

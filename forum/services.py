@@ -20,6 +20,7 @@ from django.utils import timezone
 from blogarchive.models import Post
 from forum import markup, pages, transitions
 from forum.models import Comment
+from forum.refusals import Refused
 from moderation import screening
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def submit_comment(
     honeypot: str = "",
     submission: str = "",
 ) -> Comment:
-    """Screen and store a reader's comment or reply; raises screening.Refused when refused.
+    """Screen and store a reader's comment or reply; raises Refused when it is not accepted.
 
     A submission (forum.submissions) already stored, by an earlier attempt of the same form, is
     returned as it is. Locks: the parent's tree for a reply, the new-tree key for a top-level
@@ -69,14 +70,13 @@ def submit_comment(
     try:
         verdict = screening.screen(
             post=post,
-            parent=parent,
             author_name=author_name,
             body=body,
             body_html=body_html,
             commenter=commenter,
             honeypot=honeypot,
         )
-    except screening.Refused:
+    except Refused:
         # A retry racing its own first attempt is refused as a duplicate of it once that commits.
         if submission and (stored := _submitted(submission)):
             return stored
@@ -93,7 +93,7 @@ def submit_comment(
         browser=browser,
         submission=submission,
     )
-    return _store(comment, parent)
+    return _store(comment, parent, verdict.after_commit)
 
 
 def _submitted(submission: str) -> Comment | None:
@@ -101,43 +101,38 @@ def _submitted(submission: str) -> Comment | None:
     return Comment.objects.filter(~Q(submission=""), submission=submission).first()
 
 
-def _store(comment: Comment, parent: Comment | None) -> Comment:
-    """Insert the comment in a transaction; what is stored, even if a step after COMMIT fails."""
-    committed, stored = [], comment
+def _store(comment: Comment, parent: Comment | None, after_commit: Callable | None) -> Comment:
+    """Insert the comment in a transaction, then run after_commit; what is stored, even if a
+    step after COMMIT fails, or the same submission if another attempt stored it first."""
+    committed = []
     try:
         with transaction.atomic():
             # The first hook to run after COMMIT, so that one failing later cannot hide the commit.
             transaction.on_commit(lambda: committed.append(True))
-            stored = _insert(comment, parent)
+            _insert(comment, parent)
+            if after_commit is not None:
+                transaction.on_commit(after_commit)
     except Exception as error:
         if not committed:
-            # Only the unique submission can clash here: the same form, stored by a retry.
+            # Only the unique submission can clash here: the same form, stored by an attempt
+            # that committed while this one waited for the tree's lock.
             clash = isinstance(error, IntegrityError) and comment.submission
             if clash and (stored := _submitted(comment.submission)):
                 return stored
             raise
         # Stored: its author must be told so, and given the cookie that lets them see it.
-        logger.error("comment %s is stored; a step after its commit failed: %r", stored.pk, error)
-    return stored
+        logger.error("comment %s is stored; a step after its commit failed: %r", comment.pk, error)
+    return comment
 
 
-def _insert(comment: Comment, parent: Comment | None) -> Comment:
-    """Lock, then insert the comment in its tree; or the same submission, stored meanwhile."""
+def _insert(comment: Comment, parent: Comment | None) -> None:
+    """Lock, then insert the comment in its tree."""
     _lock_tree(_NEW_TREE if parent is None else parent.tree_id)
-    # Under the lock, an attempt of the same form (same tree) waits for the other to commit.
-    if comment.submission and (stored := _submitted(comment.submission)):
-        return stored
-    if parent is None:
-        comment.insert_at(None, save=True)
-    else:
-        # Read the parent again under the lock: its lft/rght may have moved since the form was
-        # validated, and django-mptt numbers the reply from them.
-        parent = Comment.objects.select_related(None).get(pk=parent.pk)
-        comment.insert_at(parent, position="last-child", save=True)
+    # Under the lock, django-mptt reads the parent's lft/rght again (refresh_target) before it
+    # numbers the reply: they may have moved since the form was validated.
+    comment.insert_at(parent, position="last-child", save=True, refresh_target=True)
     if comment.status == Comment.Status.APPROVED:
         pages.thread_changed(comment.post_id)
-    screening.comment_saved(comment)
-    return comment
 
 
 class ThreadNode(Protocol):

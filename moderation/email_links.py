@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -27,26 +28,22 @@ from django.views.decorators.http import require_http_methods
 from forum.models import Comment
 from moderation import services
 from moderation.models import Decision
+from moderation.wording import DONE
 
 PERMISSION = "moderation.moderate"
 TOKEN = "t"
 SALT = "moderation.email_links"
 REASON = "one-click e-mail link"
 Action = Decision.Action
-Status = Comment.Status
 
 QUESTIONS = {Action.APPROVE: _("Approve this comment?"), Action.REJECT: _("Reject this comment?")}
 BUTTONS = {Action.APPROVE: _("Approve"), Action.REJECT: _("Reject")}
-DONE = {
-    Action.APPROVE: _("Approved: the comment is now published."),
-    Action.REJECT: _("Rejected: the comment will not be published."),
-}
 GONE = _("This comment no longer exists.")
 ALREADY = {
-    Status.APPROVED: _("This comment has already been approved."),
-    Status.REJECTED: _("This comment has already been rejected."),
-    Status.SPAM: _("This comment has already been marked as spam."),
-    Status.REMOVED: _("This comment has been deleted by its author."),
+    Comment.Status.APPROVED: _("This comment is already published."),
+    Comment.Status.REJECTED: _("This comment has already been rejected."),
+    Comment.Status.SPAM: _("This comment has already been marked as spam."),
+    Comment.Status.REMOVED: _("This comment has been deleted by its author."),
 }
 
 
@@ -87,7 +84,7 @@ def can_use_links(user) -> bool:
     return bool(user and user.is_active and user.is_staff and user.has_perm(PERMISSION))
 
 
-class Refused(Exception):
+class UnusableLink(Exception):
     """A link that cannot be used, with the message and HTTP status to answer it with."""
 
     def __init__(self, message: str, status: int):
@@ -105,29 +102,29 @@ class Link:
 
 
 def read(token: str) -> Link:
-    """Check a link's signature, age, earlier use and moderator; raise Refused saying why not."""
+    """Check a link's signature, age, earlier use and moderator; raise UnusableLink if it fails."""
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age())
     except signing.SignatureExpired:
-        raise Refused(_("This link has expired."), 410) from None
+        raise UnusableLink(_("This link has expired."), 410) from None
     except signing.BadSignature:
-        raise Refused(_("This link is not valid: it may have been cut short."), 400) from None
+        raise UnusableLink(_("This link is not valid: it may have been cut short."), 400) from None
     if not (
         isinstance(data, dict)
         and data.get("action") in QUESTIONS
         and isinstance(data.get("comment"), int)
         and isinstance(data.get("moderator"), int)
     ):
-        raise Refused(_("This link is not valid."), 400)
+        raise UnusableLink(_("This link is not valid."), 400)
     digest = fingerprint(token)
     if Decision.objects.filter(link_token=digest).exists():
-        raise Refused(_("This link has already been used."), 410)
+        raise UnusableLink(_("This link has already been used."), 410)
     moderator = get_user_model().objects.filter(pk=data["moderator"]).first()
     if not can_use_links(moderator):
-        raise Refused(_("This link's moderator can no longer moderate comments."), 403)
+        raise UnusableLink(_("This link's moderator can no longer moderate comments."), 403)
     comment = Comment.objects.select_related("post").filter(pk=data["comment"]).first()
     if comment is None:
-        raise Refused(GONE, 410)
+        raise UnusableLink(GONE, 410)
     return Link(comment, data["action"], moderator, digest)
 
 
@@ -144,9 +141,9 @@ def confirm(request):
 def _confirm(request, token: str):
     try:
         link = read(token)
-    except Refused as refused:
-        return _answer(request, refused.message, status=refused.status)
-    if link.comment.status != Status.PENDING:
+    except UnusableLink as unusable:
+        return _answer(request, unusable.message, status=unusable.status)
+    if link.comment.status != Comment.Status.PENDING:
         return _already(request, link.comment)
     if request.method != "POST":
         context = {
@@ -175,7 +172,7 @@ def _act(request, link: Link):
     if comment.pk not in outcome.decided:
         return _answer(request, GONE, status=410)
     comment.status = services.TRANSITIONS[link.action][1]
-    return _answer(request, DONE[link.action], comment=comment)
+    return _answer(request, capfirst(DONE[comment.status]), comment=comment)
 
 
 def _already(request, comment: Comment):

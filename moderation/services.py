@@ -18,7 +18,6 @@ from forum.models import Comment
 from forum.transitions import MOVES, Actor, change, move_between
 from moderation.models import BlockedCommenter, Decision, Report
 
-Status = Comment.Status
 Action = Decision.Action
 
 # The move in forum.transitions that each of a moderator's decisions makes.
@@ -35,7 +34,7 @@ def _allowed(*actions: str, pending_only: bool) -> dict[str, tuple[frozenset[str
     allowed = {}
     for action in actions:
         move = MOVES[MOVE_OF[action]]
-        sources = frozenset({Status.PENDING}) if pending_only else move.sources
+        sources = frozenset({Comment.Status.PENDING}) if pending_only else move.sources
         allowed[action] = (sources, move.target)
     return allowed
 
@@ -78,7 +77,7 @@ def decide(
     """Apply approve / reject / spam to each comment still in a state the action starts from."""
     from_states, to_status = allowed[action]
     updates = {"public_reason": public_reason[:200], "hidden_by_readers": False}
-    if to_status in (Status.REJECTED, Status.SPAM):
+    if to_status in (Comment.Status.REJECTED, Comment.Status.SPAM):
         updates["removed_by"] = Comment.RemovedBy.MODERATOR
     plan = _Plan(action, from_states, updates, moderator, reason[:200], link_token)
     outcome = Outcome()
@@ -230,6 +229,6 @@ def delete_by_author(comment: Comment) -> bool:
                 comment=comment,
                 action=Action.AUTHOR_DELETE,
                 from_status=made.before,
-                to_status=Status.REMOVED,
+                to_status=Comment.Status.REMOVED,
             )
     return made.made

@@ -1,6 +1,8 @@
 """A fresh clone, in a shell with nothing exported: the tests run, manage.py says what to set."""
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +38,17 @@ def test_a_plain_pytest_runs_without_debug_or_a_key_in_the_environment():
 
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
+
+
+def test_a_plain_pytest_leaves_out_the_benchmark_smoke_run_and_make_test_runs_it():
+    [line] = [line for line in run("make", "-n", "test").stdout.splitlines() if "pytest" in line]
+    make_test = [sys.executable, *shlex.split(line)[1:]]  # its virtualenv's python is this one
+    collect = ["--collect-only", "-q", "-p", "no:cacheprovider", "tests/bench"]
+
+    plain = run(sys.executable, "-m", "pytest", *collect).stdout
+    full = run(*make_test, *collect).stdout
+
+    assert "no tests collected" in plain
+    left_out = int(re.search(r"(\d+) deselected", plain).group(1))
+    assert left_out > 0
+    assert f"{left_out} tests collected" in full

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -24,8 +23,7 @@ from blogarchive.models import Post
 from forum.models import Comment
 from moderation import email_links, services
 from moderation.models import Decision, ModerationPolicy
-from moderation.permissions import MODERATORS_GROUP
-from tests.factories import make_comment
+from tests.factories import make_comment, make_moderator
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -85,8 +83,7 @@ def every_page_in_every_state(client: Client) -> dict[str, str]:
     services.decide([first.pk], Decision.Action.REJECT, allowed=services.TAKE_DOWN)
     pages["post with a placeholder for a rejected comment"] = page(client, url)
 
-    moderator = User.objects.create_user("mod", is_staff=True)
-    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    moderator = make_moderator("mod")
     held = Comment.objects.get(body="Held, as every comment is now.")
     link = urlsplit(email_links.make_link(held, Decision.Action.APPROVE, moderator))
     link = f"{link.path}?{link.query}"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bench import load
+from bench import front, load
 from bench.env import XTD_PYTHON
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.bench
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,21 @@ def test_the_smoke_run_loads_the_forum_and_the_ceiling_under_gunicorn(figures):
         assert page["load"]["requests_per_second"] > 0
         assert page["load"]["non_2xx"] == 0
         assert page["load"]["p99_ms"] >= page["load"]["p50_ms"] > 0
+
+
+@pytest.mark.skipif(not (load.available() and front.available()), reason="no wrk or nginx")
+def test_the_smoke_run_loads_the_smallest_page_through_nginx_beside_the_direct_figure(
+    smoke, figures
+):
+    nginx = figures["nginx"]
+    direct = figures["pages"][nginx["page"]]
+
+    assert int(nginx["page"]) == min(map(int, figures["pages"]))
+    assert nginx["load"]["requests_per_second"] > 0
+    assert nginx["load"]["non_2xx"] == nginx["load"]["errors"] == 0
+    ratio = nginx["load"]["requests_per_second"] / direct["load"]["requests_per_second"]
+    assert f"through nginx / direct = {ratio:.2f}" in smoke[1]
+    assert nginx["cpu_ms_per_request"] > 0 and nginx["requests"] >= nginx["load"]["requests"]
 
 
 @pytest.mark.skipif(not XTD_PYTHON.exists(), reason="no bench/.venv-xtd (make bench creates it)")

@@ -4,19 +4,18 @@ import datetime
 from io import StringIO
 from pathlib import Path
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 from blogarchive import parsing
+from blogarchive.dates import LONDON
 from blogarchive.models import Post
 from forum.models import Comment
 from tests.blogarchive.blogger_backups import comment, current_schema
 
 SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
-LONDON = ZoneInfo("Europe/London")
 
 
 def seed_posts() -> list[parsing.ParsedPost]:

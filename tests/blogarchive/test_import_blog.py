@@ -235,6 +235,41 @@ def test_a_post_titled_like_others_in_its_month_gets_a_slug_of_its_own(db):
     assert post.comments.count() == 17
 
 
+def test_two_posts_titled_alike_in_one_month_each_answer_at_an_address_of_their_own(
+    client, db, tmp_path
+):
+    page = "Tuesday, {day} October 2014\n\nMonday Again\n\n{body}\n\n0 comments:\n"
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(page.format(day=7, body="The first week."))
+    second.write_text(page.format(day=14, body="The second week."))
+
+    run_import(first, second)
+
+    earlier, later = Post.objects.filter(title="Monday Again").order_by("published")
+    assert earlier.slug != later.slug
+    for post, body in [(earlier, "The first week."), (later, "The second week.")]:
+        response = client.get(post.get_absolute_url())
+        assert response.status_code == 200
+        assert body in response.content.decode()
+
+
+def tree_columns() -> dict[int, tuple]:
+    """Each comment's place in its tree, as django-mptt stores it."""
+    columns = ("pk", "tree_id", "lft", "rght", "level", "parent")
+    return {pk: place for pk, *place in Comment.objects.values_list(*columns)}
+
+
+def test_the_imported_seed_threads_are_the_trees_django_mptt_would_rebuild(db):
+    run_import()
+    imported = tree_columns()
+
+    # Comment.objects is the site's own manager; django-mptt's, which rebuilds, is this one.
+    Comment._tree_manager.rebuild()
+
+    assert len(imported) == 63 + 25 + 17 + 38
+    assert tree_columns() == imported
+
+
 def test_a_comment_added_to_a_page_already_imported_shows_on_its_kept_page(db, tmp_path):
     page = tmp_path / "page.txt"
     text = (SEEDS / "002_ecdb575820ffe45e.txt").read_text()

@@ -1,13 +1,12 @@
 import pickle
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from blogarchive.dates import LONDON
 from blogarchive.parsing import ParseError, parse_page, read_titles_file
 
-LONDON = ZoneInfo("Europe/London")
 SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
 ARCHIVE_TITLES = [
     "A Sad Fact of Life",

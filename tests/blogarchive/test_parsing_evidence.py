@@ -2,17 +2,15 @@
 
 from datetime import date, datetime
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from blogarchive.dates import LONDON
 from blogarchive.models import Post
 from blogarchive.parsing import ParseError, parse_page
 from forum.models import Comment
 from tests.blogarchive.test_parsing import ARCHIVE_TITLES, seed
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def with_lines(text: str, after: int, *new: str) -> str:

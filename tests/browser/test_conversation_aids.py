@@ -2,11 +2,11 @@
 and a time such as "08.47" that links to the comment posted then."""
 
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
+from blogarchive.dates import LONDON
 from forum.models import Comment
 from forum.pages import thread_changed
 from tests.browser.pages import comment_box, seed_post
@@ -54,7 +54,7 @@ def test_a_time_in_a_comment_links_to_the_comment_posted_at_that_time(site, open
     link.click()
 
     target = int(re.search(r"#c(\d+)$", page.url)[1])
-    posted = Comment.objects.get(pk=target).created.astimezone(ZoneInfo("Europe/London"))
+    posted = Comment.objects.get(pk=target).created.astimezone(LONDON)
     assert f"{posted:%H:%M}" == "08:47"
     expect(page.locator(f"#c{target}")).to_be_in_viewport()
     expect(page.locator(f"#c{target} time")).to_contain_text("at 08:47")

@@ -13,7 +13,6 @@ from tests.browser.pages import MODERATOR, screenshot, seed_post, sign_in
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.browser
-Status = Comment.Status
 QUEUE = "/admin/moderation/pendingcomment/"
 
 
@@ -23,7 +22,7 @@ def hold(count: int, **fields) -> list[Comment]:
         make_comment(
             post=post,
             body=fields.get("body", f"Held comment number {n}."),
-            status=Status.PENDING,
+            status=Comment.Status.PENDING,
             hold_reason="moderation is on",
             **{k: v for k, v in fields.items() if k != "body"},
         )
@@ -56,10 +55,15 @@ def test_a_moderator_decides_twenty_held_comments_with_one_key_each(site, open_p
     expect(page.locator(".desk-outcome")).to_have_count(20)
 
     statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
-    assert statuses == [Status.APPROVED] * 10 + [Status.REJECTED] * 5 + [Status.SPAM] * 5
+    assert (
+        statuses
+        == [Comment.Status.APPROVED] * 10
+        + [Comment.Status.REJECTED] * 5
+        + [Comment.Status.SPAM] * 5
+    )
     page.keyboard.press("u")
     expect(page.locator(".desk-outcome")).to_have_count(19)
-    assert Comment.objects.get(pk=comments[-1].pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comments[-1].pk).status == Comment.Status.PENDING
 
 
 def test_j_and_k_move_between_comments_and_a_decides_the_one_chosen(site, open_page):
@@ -72,9 +76,9 @@ def test_j_and_k_move_between_comments_and_a_decides_the_one_chosen(site, open_p
 
     expect(page.locator(".desk-outcome")).to_have_count(1)
     assert [Comment.objects.get(pk=c.pk).status for c in (first, second, third)] == [
-        Status.PENDING,
-        Status.REJECTED,
-        Status.PENDING,
+        Comment.Status.PENDING,
+        Comment.Status.REJECTED,
+        Comment.Status.PENDING,
     ]
 
 
@@ -86,12 +90,12 @@ def test_a_row_button_works_with_javascript_off_and_its_undo_puts_the_comment_ba
     page.locator(f"#desk-{comment.pk}").get_by_role("button", name="Approve").click()
 
     expect(page.locator(".messagelist")).to_contain_text("Approved · Undo")
-    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
-    assert Comment.objects.get(pk=other.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=other.pk).status == Comment.Status.PENDING
     expect(page.locator(f"#desk-{other.pk}")).to_be_visible()
     page.locator(".messagelist").get_by_role("link", name="Undo").click()
     page.get_by_role("button", name="Yes, undo").click()
-    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
 
 
 def test_the_queue_fits_at_1280_px_and_shows_a_long_comment_and_its_parent_in_full(site, open_page):
@@ -147,7 +151,7 @@ def test_a_lockdown_holds_comments_and_ends_by_itself(site, open_page):
     ModerationPolicy.objects.filter(pk=1).update(lockdown_until=later)
     reader.goto(site.url(seed_post().get_absolute_url()))
     leave_a_comment(reader, "Posted after the lockdown.")
-    assert Comment.objects.get(body="Posted after the lockdown.").status == Status.APPROVED
+    assert Comment.objects.get(body="Posted after the lockdown.").status == Comment.Status.APPROVED
     moderator.reload()
     expect(moderator.locator("#lockdown-banner")).to_have_count(0)
     expect(moderator.locator("#policy-history")).to_contain_text("ended: back to")

@@ -6,13 +6,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from forum import counters
 from forum.models import Comment, Counter
 from moderation.models import ModerationPolicy
-from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment
 from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
 from tests.moderation.test_admin import run_action
@@ -58,6 +56,31 @@ def test_each_hit_counts_one_more_in_its_window(db):
     assert counters.hit("rate:other", 60) == 1
 
 
+def test_several_windows_are_counted_in_one_step_each_with_its_own_length(db, at_time):
+    at_time(1000.0)
+    first = counters.hits({"rate:short": 10, "rate:long": 3600})
+    second = counters.hits({"rate:short": 10, "rate:long": 3600})
+    at_time(1011.0)
+
+    third = counters.hits({"rate:short": 10, "rate:long": 3600})
+
+    assert first == {"rate:short": 1, "rate:long": 1}
+    assert second == {"rate:short": 2, "rate:long": 2}
+    assert third == {"rate:short": 1, "rate:long": 3}
+
+
+def test_redis_counts_several_windows_in_one_step_each_with_its_own_length(on_redis):
+    first = counters.hits({"rate:short": 1, "rate:long": 3600})
+    second = counters.hits({"rate:short": 1, "rate:long": 3600})
+    time.sleep(1.1)
+
+    third = counters.hits({"rate:short": 1, "rate:long": 3600})
+
+    assert first == {"rate:short": 1, "rate:long": 1}
+    assert second == {"rate:short": 2, "rate:long": 2}
+    assert third == {"rate:short": 1, "rate:long": 3}
+
+
 def test_a_window_that_has_closed_counts_from_one_again(db, at_time):
     at_time(1000.0)
     counters.hit("rate:test", 60)
@@ -77,6 +100,26 @@ def test_closed_windows_are_deleted_when_a_new_window_opens(db, at_time):
     counters.hit("rate:new", 60)
 
     assert set(Counter.objects.values_list("name", flat=True)) == {"rate:new", "page:gen:site"}
+
+
+def test_closed_windows_are_deleted_at_most_once_a_minute(db, at_time):
+    at_time(1000.0)
+    counters.hit("rate:first", 10)
+    at_time(1030.0)
+    counters.hit("rate:second", 60)
+
+    at_time(1059.0)
+    counters.hit("rate:third", 60)
+    kept = set(Counter.objects.values_list("name", flat=True))
+    at_time(1061.0)
+    counters.hit("rate:fourth", 60)
+
+    assert kept == {"rate:first", "rate:second", "rate:third"}
+    assert set(Counter.objects.values_list("name", flat=True)) == {
+        "rate:second",
+        "rate:third",
+        "rate:fourth",
+    }
 
 
 def test_a_generation_reads_the_same_until_it_is_renewed(db):
@@ -204,14 +247,12 @@ def test_reading_a_post_while_redis_is_down_shows_its_thread(on_redis, a_publish
 
 
 def test_a_comment_approved_while_redis_hangs_shows_on_kept_pages_once_it_is_back(
-    on_redis, a_published_comment, client
+    on_redis, a_published_comment, a_moderator, client
 ):
     post = a_published_comment.post
     held = make_comment(post=post, body="Approved during the outage", status="pending")
     assert "Approved during" not in Client().get(post.get_absolute_url()).content.decode()
-    moderator = User.objects.create_user("mod", is_staff=True)
-    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    client.force_login(moderator)
+    client.force_login(a_moderator)
     on_redis.hang()
 
     approved = run_action(client, "approve_selected", [held])

@@ -5,16 +5,20 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from blogarchive.models import Post
+from forum.feeds import COMMENTS_IN_FEED
 from forum.models import Comment
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
 ATOM = "{http://www.w3.org/2005/Atom}"
-NOT_PUBLIC = [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED]
+NOT_PUBLIC = [
+    Comment.Status.PENDING,
+    Comment.Status.REJECTED,
+    Comment.Status.SPAM,
+    Comment.Status.REMOVED,
+]
 
 
 def read_feed(client, url):
@@ -31,13 +35,6 @@ def post_feed_url(post) -> str:
     return reverse(
         "forum:post_comments_feed", args=[post.published.year, post.published.month, post.slug]
     )
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "a long passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture
@@ -114,7 +111,7 @@ def test_no_feed_ever_shows_a_comment_that_is_not_published(
 def test_a_held_comment_appears_in_the_feeds_once_a_moderator_approves_it(
     a_post, client, a_moderator
 ):
-    held = make_comment(post=a_post, body="Worth the wait", status=Status.PENDING)
+    held = make_comment(post=a_post, body="Worth the wait", status=Comment.Status.PENDING)
     assert read_feed(client, post_feed_url(a_post)).entries == []
 
     client.force_login(a_moderator)
@@ -186,14 +183,18 @@ def test_a_feed_for_a_post_that_does_not_exist_is_not_found(db, client):
     assert client.get("/feeds/2014/10/no-such-post/comments/").status_code == 404
 
 
+@pytest.mark.parametrize("comments", [1, COMMENTS_IN_FEED + 10])
 def test_the_comments_feed_makes_one_query_however_many_comments(
-    a_post, client, django_assert_num_queries
+    db, client, django_assert_num_queries, comments
 ):
-    for number in range(30):
+    for number in range(comments):
         make_comment(post=make_post(), body=f"Comment {number}")
 
     with django_assert_num_queries(1):
-        client.get(reverse("forum:comments_feed"))
+        feed = read_feed(client, reverse("forum:comments_feed"))
+
+    assert len(feed.entries) == min(comments, COMMENTS_IN_FEED)
+    assert feed.entries[0].title == f"Anonymous on {Post.objects.first().title}"
 
 
 def test_pages_link_the_site_feeds_and_the_post_page_its_comments_feed(a_post, client):

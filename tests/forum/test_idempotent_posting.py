@@ -4,14 +4,14 @@ import logging
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, RequestFactory
 
-from forum import ownership
+from forum import ownership, services
 from forum.models import Comment
+from moderation import screening
 from moderation.models import ModerationPolicy
-from tests.factories import make_post
+from tests.factories import make_moderator, make_post
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -211,8 +211,7 @@ def test_a_step_failing_after_the_commit_still_answers_with_the_stored_comment(s
     post = make_post(title="After the commit")
     ModerationPolicy.current()
     ModerationPolicy.objects.filter(pk=1).update(mode="always", min_seconds_between=0)
-    moderator = User.objects.create_user("mo", email="mo@example.org", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    make_moderator("mo")
     browser = Browser()
     browser.read(post)
 
@@ -224,3 +223,33 @@ def test_a_step_failing_after_the_commit_still_answers_with_the_stored_comment(s
     assert response["Location"] == comment.get_absolute_url()
     assert comment.pk in own_ids(response)
     assert "a step after its commit failed" in caplog.text
+
+
+def test_an_attempt_whose_retry_is_stored_while_it_is_screened_answers_with_that_comment(
+    a_post, quick_posting, monkeypatch
+):
+    # Two attempts of one form: the retry commits once the first is screened, before the
+    # first inserts. The unique submission stops the second copy; the first gets the retry's.
+    screen = screening.screen
+    stored = []
+
+    def screen_while_the_retry_commits(**question):
+        verdict = screen(**question)
+        monkeypatch.setattr(screening, "screen", screen)
+        stored.append(services.submit_comment(**attempt))
+        return verdict
+
+    attempt = {
+        "post": a_post,
+        "parent": None,
+        "author_name": "",
+        "body": "Said once.",
+        "commenter": "a-reader",
+        "submission": "one-form",
+    }
+    monkeypatch.setattr(screening, "screen", screen_while_the_retry_commits)
+
+    comment = services.submit_comment(**attempt)
+
+    assert comment == stored[0]
+    assert Comment.objects.filter(body="Said once.").count() == 1

@@ -5,7 +5,6 @@ import datetime
 import re
 from pathlib import Path
 
-import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
@@ -14,8 +13,6 @@ from forum.models import Comment
 from moderation.models import Decision, ModerationPolicy
 from moderation.services import decide
 from tests.factories import make_comment, make_post
-
-Status = Comment.Status
 
 
 def page(client, post, **params) -> str:
@@ -236,12 +233,3 @@ def test_the_favicon_is_found_where_browsers_look_for_it(db, client):
     icon = Path(finders.find("favicon.ico")).read_bytes()
     assert icon[:4] == b"\x00\x00\x01\x00"  # an icon file, not a page
     assert 'rel="icon"' in client.get("/").content.decode()
-
-
-@pytest.fixture
-def a_moderator(db):
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user("mod", password="a long passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user

@@ -16,7 +16,6 @@ from forum.search import search
 from forum.services import import_thread
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
 ON_POSTGRESQL = connection.vendor == "postgresql"
 needs_postgresql = pytest.mark.skipif(not ON_POSTGRESQL, reason="full-text search is PostgreSQL's")
 
@@ -70,7 +69,10 @@ def test_a_published_comment_is_found_marked_and_linked_to_its_permalink(
     assert permalink.url == f"{comment.post.get_absolute_url()}#c{comment.pk}"
 
 
-@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED])
+@pytest.mark.parametrize(
+    "status",
+    [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED],
+)
 def test_a_comment_that_is_not_published_is_never_found(a_post, client, status):
     make_comment(post=a_post, body="Grayling is to blame for everything.", status=status)
 
@@ -187,11 +189,30 @@ def test_a_search_with_no_results_says_so_kindly(a_published_comment, client):
     assert "Try fewer words" in html
 
 
+@pytest.mark.parametrize("query", ["!!!", '"', "-", "&|!:*", "!!! \x07"])
 def test_a_search_of_punctuation_or_control_characters_finds_nothing_and_does_not_fail(
+    a_published_comment, client, query
+):
+    html = search_page(client, query)
+
+    assert hits(html) == []
+    assert "Nothing in the posts or the published comments matches" in html
+
+
+def test_a_search_of_control_characters_alone_is_an_empty_search(a_published_comment, client):
+    html = search_page(client, "\x00\x02")
+
+    assert hits(html) == []
+    assert "Type a word or two above" in html
+
+
+def test_control_characters_around_a_word_are_dropped_and_the_word_is_found(
     a_published_comment, client
 ):
-    for query in ["!!!", "\x00burn\x02", '"', "-", "&|!:*"]:
-        search_page(client, query)
+    html = search_page(client, "\x00burn\x02")
+
+    assert hits(html) == [a_published_comment.get_absolute_url()]
+    assert "match “burn”." in html
 
 
 def test_a_word_with_an_accent_is_found_in_a_posts_body(db, client):
@@ -259,7 +280,7 @@ def test_on_postgresql_searches_use_the_full_text_indexes(a_published_comment):
             post=a_published_comment.post,
             body=f"Filler {n}",
             body_html="",
-            status=Status.APPROVED,
+            status=Comment.Status.APPROVED,
             tree_id=1000 + n,
             lft=1,
             rght=2,
@@ -361,7 +382,7 @@ def test_on_postgresql_saving_a_comment_with_the_same_text_leaves_its_document_a
 ):
     updated_before = search_table_writes()[1]
 
-    a_published_comment.status = Status.REMOVED
+    a_published_comment.status = Comment.Status.REMOVED
     a_published_comment.save()
 
     assert search_table_writes()[1] == updated_before

@@ -43,10 +43,8 @@ def test_a_new_comment_is_indexed_and_a_deleted_one_leaves_the_index(a_post):
     assert CommentText.objects.filter(body__match='"rehabilitation"').count() == 0
 
 
-def test_a_corrected_comment_is_found_by_its_new_words_only(a_published_comment, django_user_model):
-    moderator = django_user_model.objects.create_user("mod", password="x" * 20)
-
-    correct_text(a_published_comment, "Workload is the real issue.", moderator=moderator)
+def test_a_corrected_comment_is_found_by_its_new_words_only(a_published_comment, a_moderator):
+    correct_text(a_published_comment, "Workload is the real issue.", moderator=a_moderator)
 
     assert search("workload").counts["comment"] == 1
     assert search("burn").counts["comment"] == 0

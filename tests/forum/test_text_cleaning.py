@@ -7,13 +7,13 @@ from io import StringIO
 
 import hypothesis
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from hypothesis import strategies as st
 
 from forum import markup
 from forum.models import Comment
 from moderation.notifications import notify_held
+from tests.factories import make_moderator
 
 # Characters XML 1.0 cannot carry (U+FFFE, U+FFFF, controls) and other invisible controls.
 HOSTILE = "\x01\x07\x0b\x0c\x1b\x7f\x85\x9b\ufffe\uffff"
@@ -89,8 +89,7 @@ def test_neither_a_name_nor_a_body_can_forge_a_line_of_the_moderators_digest(
     a_post, client, mailoutbox, settings
 ):
     settings.SITE_URL = "https://forum.example.org"
-    moderator = User.objects.create_user("alice", "alice@example.org", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    make_moderator("alice")
     forged = "Approve: https://evil.example/a"
     body = f"Fine.\n\nReject: https://evil.example/b\u2028{forged}\x0b{forged}"
 

@@ -1,19 +1,11 @@
 """The cached thread HTML is never stale: every change a reader could see invalidates it."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from forum.models import Comment
 from moderation import reports, services
 from moderation.models import Decision, ModerationPolicy
 from tests.factories import make_comment
-
-Status = Comment.Status
-
-
-@pytest.fixture
-def a_moderator(db):
-    return User.objects.create_user("mod", is_staff=True)
 
 
 def seen_by_a_stranger(client_class, post) -> str:
@@ -29,7 +21,7 @@ def cached_post(a_published_comment, client):
 
 
 def test_approving_a_comment_shows_it_at_once(cached_post, client, a_moderator):
-    held = make_comment(post=cached_post, body="Now approved", status=Status.PENDING)
+    held = make_comment(post=cached_post, body="Now approved", status=Comment.Status.PENDING)
     assert "Now approved" not in seen_by_a_stranger(client.__class__, cached_post)
 
     services.decide([held.pk], Decision.Action.APPROVE, moderator=a_moderator)

@@ -3,7 +3,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,36 +12,17 @@ from django.urls import reverse
 from forum.models import Comment
 from moderation import reports, screening, services
 from moderation.models import BlockedCommenter, Decision, ModerationPolicy, PolicyChange
-from moderation.permissions import MODERATORS_GROUP
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_moderator, make_post
 
-Status = Comment.Status
 QUEUE = reverse("admin:moderation_pendingcomment_changelist")
 COMMENTS = reverse("admin:forum_comment_changelist")
 DECISIONS = reverse("admin:moderation_decision_changelist")
 POLICY = reverse("admin:moderation_moderationpolicy_change", args=[1])
 
 
-def make_moderator(username: str) -> User:
-    user = User.objects.create_user(username, password="not used", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def a_moderator(db):
-    return make_moderator("alice")
-
-
 @pytest.fixture
 def another_moderator(db):
     return make_moderator("bob")
-
-
-@pytest.fixture
-def moderator_client(client, a_moderator):
-    client.force_login(a_moderator)
-    return client
 
 
 def at(hour: int) -> datetime:
@@ -51,7 +32,7 @@ def at(hour: int) -> datetime:
 def held(post, body: str = "A held comment.", **fields) -> Comment:
     fields.setdefault("hold_reason", "moderation is on")
     fields.setdefault("commenter", "abc")
-    return make_comment(post=post, body=body, status=Status.PENDING, **fields)
+    return make_comment(post=post, body=body, status=Comment.Status.PENDING, **fields)
 
 
 def reported(post, body: str, *, readers: int = 3) -> Comment:
@@ -116,7 +97,9 @@ def test_the_queue_lists_only_pending_comments_oldest_first_with_what_a_moderato
     )
     older = held(a_post, body="An older held comment.", created=at(9), author_name="Probation PO")
     make_comment(post=a_post, body="Published already.", commenter="abc")
-    make_comment(post=a_post, body="Rejected already.", status=Status.REJECTED, commenter="abc")
+    make_comment(
+        post=a_post, body="Rejected already.", status=Comment.Status.REJECTED, commenter="abc"
+    )
 
     response = moderator_client.get(QUEUE)
     page = html_of(response)
@@ -157,7 +140,7 @@ def test_approving_a_comment_publishes_it_and_records_who_and_why(
 
     comment.refresh_from_db()
     decision = Decision.objects.get(comment=comment)
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
     assert (decision.action, decision.moderator, decision.reason) == (
         "approve",
         a_moderator,
@@ -169,9 +152,9 @@ def test_approving_a_comment_publishes_it_and_records_who_and_why(
 @pytest.mark.parametrize(
     ("action", "status"),
     [
-        ("approve_selected", Status.APPROVED),
-        ("reject_selected", Status.REJECTED),
-        ("spam_selected", Status.SPAM),
+        ("approve_selected", Comment.Status.APPROVED),
+        ("reject_selected", Comment.Status.REJECTED),
+        ("spam_selected", Comment.Status.SPAM),
     ],
 )
 def test_a_bulk_decision_decides_every_ticked_comment_and_records_each(
@@ -188,7 +171,7 @@ def test_a_bulk_decision_decides_every_ticked_comment_and_records_each(
     assert {c.public_reason for c in Comment.objects.filter(pk__in=[c.pk for c in ticked])} == {
         "Stay on topic."
     }
-    assert Comment.objects.get(pk=left.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=left.pk).status == Comment.Status.PENDING
     decisions = Decision.objects.filter(moderator=a_moderator, reason="off topic")
     assert sorted(decisions.values_list("comment_id", flat=True)) == [c.pk for c in ticked]
     assert messages_in(response)[0].startswith("3 comments ")
@@ -207,9 +190,9 @@ def test_when_two_moderators_decide_the_same_comment_the_first_decision_stands(
     response = run_action(bob, "reject_selected", [comment])
 
     comment.refresh_from_db()
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
     assert list(Decision.objects.values_list("moderator__username", "action")) == [
-        ("alice", "approve")
+        ("mod", "approve")
     ]
     assert messages_in(response) == [
         "“Is this acceptable?” was already approved by someone else; left as it is."
@@ -226,11 +209,11 @@ def test_the_undo_link_asks_first_and_then_puts_the_comments_back_in_the_queue(
     question = moderator_client.get(undo_url)
 
     assert "Rejected by mistake." in html_of(question) and "Yes, undo" in html_of(question)
-    assert set(Comment.objects.values_list("status", flat=True)) == {Status.REJECTED}
+    assert set(Comment.objects.values_list("status", flat=True)) == {Comment.Status.REJECTED}
 
     done = moderator_client.post(undo_url, follow=True)
 
-    assert set(Comment.objects.values_list("status", flat=True)) == {Status.PENDING}
+    assert set(Comment.objects.values_list("status", flat=True)) == {Comment.Status.PENDING}
     assert Decision.objects.filter(action="undo", moderator=a_moderator).count() == 2
     assert listed_ids(done) == {c.pk for c in comments}
     assert "2 decisions undone." in messages_in(done)
@@ -243,7 +226,7 @@ def test_a_decision_can_be_undone_from_the_audit_trail(a_post, a_moderator, mode
     run_action(moderator_client, "undo_selected", Decision.objects.all(), url=DECISIONS)
 
     comment.refresh_from_db()
-    assert comment.status == Status.PENDING
+    assert comment.status == Comment.Status.PENDING
     assert Decision.objects.filter(action="undo").count() == 1
 
 
@@ -255,14 +238,12 @@ def test_blocking_a_commenter_marks_their_comment_as_spam_and_their_next_one_too
 
     run_action(moderator_client, "block_commenters", [comment], reason="abusive")
 
-    assert Comment.objects.get(pk=comment.pk).status == Status.SPAM
-    assert Comment.objects.get(pk=other.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.SPAM
+    assert Comment.objects.get(pk=other.pk).status == Comment.Status.PENDING
     block = BlockedCommenter.objects.get()
     assert (block.commenter, block.reason, block.blocked_by) == ("troll", "abusive", a_moderator)
-    verdict = screening.screen(
-        post=a_post, parent=None, author_name="", body="More abuse.", commenter="troll"
-    )
-    assert verdict.status == Status.SPAM
+    verdict = screening.screen(post=a_post, author_name="", body="More abuse.", commenter="troll")
+    assert verdict.status == Comment.Status.SPAM
 
 
 def test_rejecting_everything_pending_from_a_commenter_leaves_everyone_else_alone(
@@ -276,9 +257,9 @@ def test_rejecting_everything_pending_from_a_commenter_leaves_everyone_else_alon
     run_action(moderator_client, "reject_all_from_commenters", [first], reason="troll")
 
     statuses = dict(Comment.objects.values_list("pk", "status"))
-    assert statuses[first.pk] == statuses[second.pk] == Status.REJECTED
-    assert statuses[published.pk] == Status.APPROVED
-    assert statuses[other.pk] == Status.PENDING
+    assert statuses[first.pk] == statuses[second.pk] == Comment.Status.REJECTED
+    assert statuses[published.pk] == Comment.Status.APPROVED
+    assert statuses[other.pk] == Comment.Status.PENDING
     assert Decision.objects.filter(reason="troll").count() == 2
 
 
@@ -305,7 +286,7 @@ def test_correcting_the_text_keeps_the_old_text_in_the_audit_trail(
         {
             "body": "Visit <b>our</b> site\r\nnow",
             "reason": "removed a link",
-            "status": Status.APPROVED,
+            "status": Comment.Status.APPROVED,
             "post": other_post.pk,
         },
     )
@@ -313,7 +294,7 @@ def test_correcting_the_text_keeps_the_old_text_in_the_audit_trail(
     comment.refresh_from_db()
     assert comment.body == "Visit <b>our</b> site\nnow"
     assert comment.body_html == "<p>Visit <b>our</b> site<br>now</p>"
-    assert (comment.status, comment.post) == (Status.PENDING, a_post)
+    assert (comment.status, comment.post) == (Comment.Status.PENDING, a_post)
     decision = Decision.objects.get(comment=comment)
     assert (decision.action, decision.old_body, decision.moderator, decision.reason) == (
         "edit",
@@ -358,7 +339,7 @@ def test_switching_moderation_off_records_who_switched_what_from_what_to_what(
     }
     page = html_of(moderator_client.get(POLICY))
     history = text_of(page[page.index('id="policy-history"') :])
-    assert "alice moderate comments Always: hold every comment for a moderator Never" in history
+    assert "mod moderate comments Always: hold every comment for a moderator Never" in history
     assert history.index("links allowed") < history.index("(a new install)")
 
 
@@ -412,9 +393,9 @@ def test_the_queue_counts_the_comments_in_each_state(a_post, moderator_client):
     reported(a_post, "Three, reported.")
     for n in range(4):
         make_comment(post=a_post, body=f"Published {n}.")
-    make_comment(post=a_post, body="Rejected.", status=Status.REJECTED)
-    make_comment(post=a_post, body="Spam.", status=Status.SPAM)
-    make_comment(post=a_post, body="Removed.", status=Status.REMOVED)
+    make_comment(post=a_post, body="Rejected.", status=Comment.Status.REJECTED)
+    make_comment(post=a_post, body="Spam.", status=Comment.Status.SPAM)
+    make_comment(post=a_post, body="Removed.", status=Comment.Status.REMOVED)
 
     page = html_of(moderator_client.get(QUEUE))
 
@@ -422,6 +403,18 @@ def test_the_queue_counts_the_comments_in_each_state(a_post, moderator_client):
     assert text_of(counts) == (
         "Waiting: 3 ( of which reported: 1 ) · Published: 4 · Rejected: 1 · Spam: 1 · Removed: 1"
     )
+
+
+@pytest.mark.parametrize("params", [{}, {"state": "reported"}, {"q": "One"}])
+def test_the_queue_counts_every_comment_waiting_whatever_it_lists(a_post, moderator_client, params):
+    held(a_post, body="One.")
+    held(a_post, body="Two.")
+    reported(a_post, "Three, reported.")
+
+    page = html_of(moderator_client.get(QUEUE, params))
+
+    counts = re.search(r'<p class="state-counts".*?</p>', page, re.DOTALL)[0]
+    assert text_of(counts).startswith("Waiting: 3 ( of which reported: 1 ) · Published: 0 ·")
 
 
 def test_the_queue_can_be_filtered_by_post_and_by_state_and_searched(a_post, moderator_client):
@@ -454,12 +447,12 @@ def test_a_staff_member_who_may_only_view_the_queue_can_neither_see_nor_run_acti
 
     assert listed_ids(listing) == set() and "A held comment." in html_of(listing)
     assert 'name="action"' not in html_of(listing)
-    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
     assert not Decision.objects.exists()
     services.decide([comment.pk], Decision.Action.APPROVE, moderator=a_moderator)
     undo = f"{reverse('admin:moderation_decision_undo')}?ids={Decision.objects.get().pk}"
     assert client.post(undo).status_code == 403
-    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
 
 
 def test_only_signed_in_staff_reach_the_queue(a_post, client):
@@ -472,7 +465,7 @@ def test_only_signed_in_staff_reach_the_queue(a_post, client):
     for response in (anonymous, reader):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
-    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
 
 
 def test_nothing_is_ever_added_or_deleted_from_the_comment_admins(a_post, admin_client):
@@ -495,7 +488,7 @@ def test_rejecting_a_published_comment_leaves_a_placeholder_above_its_reply(
 
     run_action(moderator_client, "reject_selected", [nasty], url=COMMENTS, reason="abuse")
 
-    assert Comment.objects.get(pk=nasty.pk).status == Status.REJECTED
+    assert Comment.objects.get(pk=nasty.pk).status == Comment.Status.REJECTED
     page = html_of(Client().get(a_post.get_absolute_url()))
     assert "Something nasty." not in page
     placeholder = page.index("This comment has been removed by a moderator.")

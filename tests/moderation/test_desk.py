@@ -17,7 +17,7 @@ from django.utils import timezone
 from forum.models import Comment
 from moderation import notifications
 from moderation.models import Decision, ModerationPolicy, PolicyChange, WatchedName
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_moderator, make_post
 from tests.moderation.test_admin import (
     POLICY,
     QUEUE,
@@ -25,25 +25,12 @@ from tests.moderation.test_admin import (
     held,
     html_of,
     listed_ids,
-    make_moderator,
     reported,
 )
 from tests.moderation.test_screening import post_comment, status_of
 
-Status = Comment.Status
 DECIDE = reverse("admin:moderation_pendingcomment_decide")
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture
-def a_moderator(db):
-    return make_moderator("alice")
-
-
-@pytest.fixture
-def moderator_client(client, a_moderator):
-    client.force_login(a_moderator)
-    return client
 
 
 def press(client, action: str, comment: Comment, *, reason: str = "", next_url="", **headers):
@@ -153,7 +140,7 @@ def test_a_row_button_without_javascript_decides_and_returns_to_the_same_place_w
         a_moderator,
         "fine",
     )
-    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
     page = html_of(moderator_client.get(back))
     undo = reverse("admin:moderation_decision_undo") + f"?ids={decision.pk}"
     assert f'Approved · <a href="{undo}">Undo</a>' in page
@@ -167,10 +154,10 @@ def test_a_row_button_asked_for_json_answers_with_an_undo_that_puts_the_comment_
     answer = press(moderator_client, "spam", comment, **JSON).json()
 
     assert (answer["decided"], answer["message"]) == (True, "Marked as spam")
-    assert Comment.objects.get(pk=comment.pk).status == Status.SPAM
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.SPAM
     undone = moderator_client.post(answer["undo"], **JSON).json()
     assert undone == {"undone": True, "message": "Undone."}
-    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
 
 
 def test_a_second_moderator_pressing_the_same_row_is_told_it_was_decided_first(
@@ -186,7 +173,7 @@ def test_a_second_moderator_pressing_the_same_row_is_told_it_was_decided_first(
         "decided": False,
         "message": "Someone else decided this comment first: it is approved.",
     }
-    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
 
 
 def signed_in(user) -> Client:
@@ -202,7 +189,7 @@ def test_staff_without_the_moderate_permission_cannot_press_a_row_button(a_post)
     response = press(signed_in(clerk), "approve", comment)
 
     assert response.status_code == 403
-    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
 
 
 def test_a_row_button_cannot_be_used_to_redirect_to_another_site(a_post, moderator_client):
@@ -219,7 +206,7 @@ def test_the_queue_cannot_take_down_a_published_comment_by_a_forged_button(
     answer = press(moderator_client, "reject", published, **JSON).json()
 
     assert answer["decided"] is False
-    assert Comment.objects.get(pk=published.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=published.pk).status == Comment.Status.APPROVED
 
 
 def test_the_comments_own_page_has_the_context_and_the_buttons_and_goes_back_to_the_queue(
@@ -251,7 +238,7 @@ def test_the_full_comment_list_page_offers_a_take_down_for_a_published_comment(
         f'value="reject:{published.pk}"' in page and f'value="approve:{published.pk}"' not in page
     )
     assert response.url == url
-    assert Comment.objects.get(pk=published.pk).status == Status.REJECTED
+    assert Comment.objects.get(pk=published.pk).status == Comment.Status.REJECTED
 
 
 @pytest.mark.parametrize("size", [55, 110])
@@ -272,13 +259,6 @@ def test_the_queue_costs_the_same_number_of_queries_however_many_comments_wait(
 
     assert len(listed_ids(response)) == 50
     assert len(queries) == 16
-
-
-@pytest.fixture
-def moderation_off(db):
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
 
 
 def switch_lockdown(client, hours: int | str):
@@ -302,7 +282,7 @@ def switch_lockdown(client, hours: int | str):
 
 
 def test_a_lockdown_holds_every_comment_shows_a_banner_and_is_written_to_the_history(
-    a_post, client, moderation_off, a_moderator
+    a_post, client, open_forum, a_moderator
 ):
     moderator = signed_in(a_moderator)
 
@@ -310,7 +290,7 @@ def test_a_lockdown_holds_every_comment_shows_a_banner_and_is_written_to_the_his
     post_comment(client, a_post, "In the middle of a row")
 
     status, reason = status_of("In the middle of a row")
-    assert status == Status.PENDING and reason.startswith("moderation is on: Lockdown")
+    assert status == Comment.Status.PENDING and reason.startswith("moderation is on: Lockdown")
     assert 'id="lockdown-banner"' in html_of(moderator.get(QUEUE))
     change = PolicyChange.objects.first()
     assert (change.field, change.old_value, change.changed_by) == (
@@ -321,7 +301,7 @@ def test_a_lockdown_holds_every_comment_shows_a_banner_and_is_written_to_the_his
 
 
 def test_a_lockdown_ends_by_itself_when_its_time_is_up_and_says_so_in_the_history(
-    a_post, client, moderation_off, a_moderator
+    a_post, client, open_forum, a_moderator
 ):
     moderator = signed_in(a_moderator)
     switch_lockdown(moderator, 1)
@@ -330,7 +310,7 @@ def test_a_lockdown_ends_by_itself_when_its_time_is_up_and_says_so_in_the_histor
 
     post_comment(client, a_post, "After the storm")
 
-    assert status_of("After the storm")[0] == Status.APPROVED
+    assert status_of("After the storm")[0] == Comment.Status.APPROVED
     assert 'id="lockdown-banner"' not in html_of(moderator.get(QUEUE))
     ended = PolicyChange.objects.first()
     assert ended.new_value == "ended: back to “Never: publish comments at once”"
@@ -338,14 +318,14 @@ def test_a_lockdown_ends_by_itself_when_its_time_is_up_and_says_so_in_the_histor
     assert PolicyChange.objects.filter(field="lockdown: every comment held until").count() == 2
 
 
-def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, moderation_off, a_moderator):
+def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, open_forum, a_moderator):
     moderator = signed_in(a_moderator)
     switch_lockdown(moderator, 5)
 
     switch_lockdown(moderator, 0)
     post_comment(client, a_post, "Calm again")
 
-    assert status_of("Calm again")[0] == Status.APPROVED
+    assert status_of("Calm again")[0] == Comment.Status.APPROVED
     assert ModerationPolicy.current().lockdown_until is None
 
 
@@ -361,23 +341,23 @@ def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, moderatio
     ],
 )
 def test_each_kind_of_personal_information_is_held_and_the_queue_names_it(
-    a_post, client, moderation_off, moderator_client, body, kind
+    a_post, client, open_forum, moderator_client, body, kind
 ):
     WatchedName.objects.create(name="Jane Doe")
 
     post_comment(client, a_post, body)
 
-    assert status_of(body) == (Status.PENDING, f"personal information: {kind}")
+    assert status_of(body) == (Comment.Status.PENDING, f"personal information: {kind}")
     why = cells(html_of(moderator_client.get(QUEUE)), "why_held")
     assert why == [f"personal information: {kind} Marked in the text: {kind}"]
 
 
-def test_ordinary_talk_of_times_money_and_sections_is_published(a_post, client, moderation_off):
+def test_ordinary_talk_of_times_money_and_sections_is_published(a_post, client, open_forum):
     body = "Anon 08.47: since 2014 a section 8 costs £1,500 at 10:49 on a Band 4 wage."
 
     post_comment(client, a_post, body)
 
-    assert status_of(body) == (Status.APPROVED, "")
+    assert status_of(body) == (Comment.Status.APPROVED, "")
 
 
 def test_the_post_page_lets_a_moderator_spam_a_held_comment_and_take_down_a_published_one(
@@ -392,9 +372,9 @@ def test_the_post_page_lets_a_moderator_spam_a_held_comment_and_take_down_a_publ
     moderator_client.post(url(published), {"action": "take_down", "public_reason": "Names a PO."})
 
     assert 'value="spam"' in page and 'value="take_down"' in page
-    assert Comment.objects.get(pk=comment.pk).status == Status.SPAM
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.SPAM
     taken = Comment.objects.get(pk=published.pk)
-    assert (taken.status, taken.public_reason) == (Status.REJECTED, "Names a PO.")
+    assert (taken.status, taken.public_reason) == (Comment.Status.REJECTED, "Names a PO.")
 
 
 def test_a_reject_from_the_post_page_never_takes_down_a_comment_someone_approved_meanwhile(
@@ -404,7 +384,7 @@ def test_a_reject_from_the_post_page_never_takes_down_a_comment_someone_approved
 
     moderator_client.post(reverse("moderation:moderate", args=[comment.pk]), {"action": "reject"})
 
-    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
 
 
 def test_the_digest_carries_each_comments_full_text_and_the_comment_it_answers(a_post, a_moderator):
@@ -432,7 +412,7 @@ def test_only_a_reported_comment_has_a_keep_button_and_keep_puts_it_back_up_for_
     assert f'value="keep:{hidden.pk}"' in page and f'value="keep:{plain.pk}"' not in page
     assert (answer["decided"], answer["message"]) == (True, "Kept up")
     kept = Comment.objects.get(pk=hidden.pk)
-    assert (kept.status, kept.hidden_by_readers) == (Status.APPROVED, False)
+    assert (kept.status, kept.hidden_by_readers) == (Comment.Status.APPROVED, False)
     assert Decision.objects.filter(comment=kept, action="keep", reason="Fair comment").exists()
 
 
@@ -444,5 +424,5 @@ def test_a_forged_keep_on_a_comment_held_by_the_rules_is_refused_by_the_queue(
     answer = press(moderator_client, "keep", plain, **JSON).json()
 
     assert answer == {"decided": False, "message": "Only a comment readers reported can be kept."}
-    assert Comment.objects.get(pk=plain.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=plain.pk).status == Comment.Status.PENDING
     assert not Decision.objects.filter(comment=plain).exists()

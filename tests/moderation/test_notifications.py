@@ -17,7 +17,6 @@ from moderation.models import Decision, DigestState
 from moderation.notifications import notify_held
 from tests.factories import make_comment
 
-Status = Comment.Status
 SITE = "https://forum.example.org"
 QUEUE = "/admin/moderation/pendingcomment/"
 
@@ -32,7 +31,11 @@ def make_user(username: str, *, email: str = "", moderator: bool = True, **field
 def make_held(post, body: str = "Please look at this.", **fields) -> Comment:
     fields.setdefault("created", timezone.now())
     return make_comment(
-        post=post, body=body, status=Status.PENDING, hold_reason="a held word: idiot", **fields
+        post=post,
+        body=body,
+        status=Comment.Status.PENDING,
+        hold_reason="a held word: idiot",
+        **fields,
     )
 
 
@@ -183,7 +186,7 @@ def test_a_comment_held_from_the_post_page_emails_the_moderators(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(a_post.get_absolute_url(), {"body": "Held on arrival"})
 
-    assert Comment.objects.get(body="Held on arrival").status == Status.PENDING
+    assert Comment.objects.get(body="Held on arrival").status == Comment.Status.PENDING
     assert len(mailoutbox) == 1
     assert "Held on arrival" in mailoutbox[0].body
 
@@ -196,7 +199,7 @@ def test_opening_a_link_asks_for_confirmation_and_changes_nothing(client, held, 
     assert "Approve this comment?" in html and "You are all wrong about burn out." in html
     assert "The Waiting Game 2" in html and "csrfmiddlewaretoken" in html
     held.refresh_from_db()
-    assert held.status == Status.PENDING
+    assert held.status == Comment.Status.PENDING
     assert not Decision.objects.exists()
 
 
@@ -206,7 +209,7 @@ def test_confirming_a_link_approves_the_comment_as_its_moderator(client, held, a
     assert response.status_code == 200
     assert "Approved" in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Status.APPROVED
+    assert held.status == Comment.Status.APPROVED
     decision = Decision.objects.get(comment=held)
     assert decision.action == Decision.Action.APPROVE
     assert decision.moderator == alice
@@ -218,7 +221,7 @@ def test_a_reject_link_rejects_the_comment(client, held, alice):
     client.post(local(make_link(held, "reject", alice)))
 
     held.refresh_from_db()
-    assert held.status == Status.REJECTED
+    assert held.status == Comment.Status.REJECTED
 
 
 def test_a_link_works_once(client, held, alice, approve_path):
@@ -230,7 +233,7 @@ def test_a_link_works_once(client, held, alice, approve_path):
     assert response.status_code == 410
     assert "This link has already been used" in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Status.PENDING
+    assert held.status == Comment.Status.PENDING
 
 
 def test_an_expired_link_is_refused(client, held, approve_path, settings):
@@ -242,7 +245,7 @@ def test_an_expired_link_is_refused(client, held, approve_path, settings):
     assert "This link has expired" in response.content.decode()
     assert QUEUE in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Status.PENDING
+    assert held.status == Comment.Status.PENDING
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -256,7 +259,7 @@ def test_a_tampered_link_is_refused(client, held, approve_path, method):
     assert response.status_code == 400
     assert "This link is not valid" in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Status.PENDING
+    assert held.status == Comment.Status.PENDING
 
 
 def test_a_link_to_a_comment_another_moderator_rejected_says_so(client, held, approve_path):
@@ -268,7 +271,7 @@ def test_a_link_to_a_comment_another_moderator_rejected_says_so(client, held, ap
     html = response.content.decode()
     assert "This comment has already been rejected." in html and "by bob" in html
     held.refresh_from_db()
-    assert held.status == Status.REJECTED
+    assert held.status == Comment.Status.REJECTED
     assert not Decision.objects.exclude(link_token="").exists()
 
 
@@ -279,7 +282,7 @@ def test_a_link_whose_moderator_lost_the_permission_is_refused(client, held, ali
 
     assert response.status_code == 403
     held.refresh_from_db()
-    assert held.status == Status.PENDING
+    assert held.status == Comment.Status.PENDING
 
 
 def test_a_link_to_a_deleted_comment_is_refused(client, held, approve_path):

@@ -1,22 +1,12 @@
 """The queue's post filter, given what a hand-edited address can hold."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from forum.models import Comment
-from moderation.permissions import MODERATORS_GROUP
 from tests.factories import make_comment, make_post
 
 QUEUE = reverse("admin:moderation_pendingcomment_changelist")
-
-
-@pytest.fixture
-def moderator_client(client, db):
-    user = User.objects.create_user("mod", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("value", ["9" * 5000, "9" * 19, "٣", "-1", "1e3", ""])

@@ -5,8 +5,6 @@ from moderation.models import Decision
 from moderation.services import decide
 from tests.factories import make_comment
 
-Status = Comment.Status
-
 
 def page(client, post) -> str:
     return client.get(post.get_absolute_url()).content.decode()
@@ -24,7 +22,7 @@ def test_a_held_comment_is_visible_to_its_author_only_marked_as_pending(a_post, 
 
 
 def test_a_forged_ownership_cookie_shows_nothing(a_post, client):
-    held = make_comment(post=a_post, body="Someone else's secret", status=Status.PENDING)
+    held = make_comment(post=a_post, body="Someone else's secret", status=Comment.Status.PENDING)
     client.cookies["forum_mine"] = str(held.pk)
 
     assert "Someone else's secret" not in page(client, a_post)
@@ -69,7 +67,7 @@ def test_the_author_may_delete_their_comment(a_post, client, moderation_off):
     client.post(f"/comments/{comment.pk}/delete/")
 
     comment.refresh_from_db()
-    assert comment.status == Status.REMOVED
+    assert comment.status == Comment.Status.REMOVED
     assert "I regret this" not in page(client.__class__(), a_post)
     assert Decision.objects.get(comment=comment).action == Decision.Action.AUTHOR_DELETE
 
@@ -94,7 +92,7 @@ def test_nobody_else_may_delete_a_comment(a_published_comment, client):
 
     assert response.status_code == 403
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Status.APPROVED
+    assert a_published_comment.status == Comment.Status.APPROVED
 
 
 def test_delete_asks_first_and_a_get_deletes_nothing(a_post, client, moderation_off):
@@ -106,7 +104,7 @@ def test_delete_asks_first_and_a_get_deletes_nothing(a_post, client, moderation_
     assert asked.status_code == 200
     assert "Delete your comment?" in asked.content.decode()
     mine.refresh_from_db()
-    assert mine.status == Status.APPROVED
+    assert mine.status == Comment.Status.APPROVED
 
 
 def test_reports_from_three_readers_hide_a_comment_until_a_moderator_decides(
@@ -118,12 +116,12 @@ def test_reports_from_three_readers_hide_a_comment_until_a_moderator_decides(
     client.post(url, REMOTE_ADDR="10.0.1.2")  # and a neighbour on the same network too
     client.post(url, REMOTE_ADDR="10.0.2.1")
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Status.APPROVED
+    assert a_published_comment.status == Comment.Status.APPROVED
 
     client.post(url, REMOTE_ADDR="10.0.3.1")
 
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Status.PENDING
+    assert a_published_comment.status == Comment.Status.PENDING
     assert a_published_comment.hold_reason == "reported by 3 readers"
     assert "burn out" not in page(client, a_published_comment.post)
 
@@ -132,7 +130,7 @@ def test_a_moderator_approves_a_held_comment_from_the_post_page(a_post, client, 
     held = make_comment(
         post=a_post,
         body="Held for a while",
-        status=Status.PENDING,
+        status=Comment.Status.PENDING,
         hold_reason="held word: grayling",
     )
     client.force_login(a_moderator)
@@ -143,22 +141,22 @@ def test_a_moderator_approves_a_held_comment_from_the_post_page(a_post, client, 
     client.post(f"/comments/{held.pk}/moderate/", {"action": "approve"})
 
     held.refresh_from_db()
-    assert held.status == Status.APPROVED
+    assert held.status == Comment.Status.APPROVED
     assert Decision.objects.get(comment=held).moderator == a_moderator
 
 
 def test_readers_cannot_use_the_moderators_buttons(a_post, client):
-    held = make_comment(post=a_post, body="Held", status=Status.PENDING)
+    held = make_comment(post=a_post, body="Held", status=Comment.Status.PENDING)
 
     response = client.post(f"/comments/{held.pk}/moderate/", {"action": "approve"})
 
     assert response.status_code == 403
     held.refresh_from_db()
-    assert held.status == Status.PENDING
+    assert held.status == Comment.Status.PENDING
 
 
 def test_a_second_moderator_is_told_the_comment_was_already_decided(a_post, client, a_moderator):
-    held = make_comment(post=a_post, body="Contested", status=Status.PENDING)
+    held = make_comment(post=a_post, body="Contested", status=Comment.Status.PENDING)
     decide([held.pk], Decision.Action.APPROVE, moderator=a_moderator)
     client.force_login(a_moderator)
 
@@ -166,7 +164,7 @@ def test_a_second_moderator_is_told_the_comment_was_already_decided(a_post, clie
 
     assert "Someone else decided this comment first" in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Status.APPROVED
+    assert held.status == Comment.Status.APPROVED
     assert Decision.objects.filter(comment=held).count() == 1
 
 

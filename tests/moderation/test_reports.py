@@ -13,7 +13,6 @@ from moderation.models import Decision, DigestState, ModerationPolicy, Report
 from moderation.notifications import notify_held
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
 QUEUE = "/admin/moderation/pendingcomment/"
 COMMENTS = "/admin/forum/comment/"
 # Three readers on three different networks: enough to reach the default threshold.
@@ -36,7 +35,7 @@ def report(client, comment: Comment, address: str, reason: str = "rude"):
 
 def statuses(post) -> dict[str, int]:
     comments = Comment.objects.filter(post=post)
-    return {status: comments.filter(status=status).count() for status in Status.values}
+    return {status: comments.filter(status=status).count() for status in Comment.Status.values}
 
 
 def test_three_addresses_reporting_every_comment_on_a_post_hide_only_three(
@@ -48,8 +47,8 @@ def test_three_addresses_reporting_every_comment_on_a_post_hide_only_three(
             report(client, comment, address)
 
     counts = statuses(renationalisation)
-    assert counts[Status.PENDING] == 3
-    assert counts[Status.APPROVED] == 22
+    assert counts[Comment.Status.PENDING] == 3
+    assert counts[Comment.Status.APPROVED] == 22
 
 
 def test_reports_past_the_hourly_budget_only_flag_the_comment(renationalisation, client):
@@ -60,7 +59,7 @@ def test_reports_past_the_hourly_budget_only_flag_the_comment(renationalisation,
         report(client, comment, THREE_NETWORKS[0])
 
     assert [c.status for c in Comment.objects.filter(pk__in=[c.pk for c in comments])].count(
-        Status.PENDING
+        Comment.Status.PENDING
     ) == 2
     assert Report.objects.filter(comment__in=comments, resolved=False).count() == 5
 
@@ -70,12 +69,12 @@ def test_the_hiding_budget_is_renewed_an_hour_later(renationalisation, client):
     ModerationPolicy.objects.filter(pk=1).update(report_threshold=1, report_hides_per_hour=1)
     report(client, first, "10.1.0.1")
     report(client, second, "10.2.0.1")
-    assert Comment.objects.get(pk=second.pk).status == Status.APPROVED
+    assert Comment.objects.get(pk=second.pk).status == Comment.Status.APPROVED
 
     Decision.objects.update(decided_at=timezone.now() - timedelta(minutes=61))
     report(client, second, "10.3.0.1")
 
-    assert Comment.objects.get(pk=second.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=second.pk).status == Comment.Status.PENDING
 
 
 def test_the_budget_counts_each_post_on_its_own(renationalisation, client):
@@ -85,7 +84,7 @@ def test_the_budget_counts_each_post_on_its_own(renationalisation, client):
 
     report(client, elsewhere, "10.1.0.1")
 
-    assert Comment.objects.get(pk=elsewhere.pk).status == Status.PENDING
+    assert Comment.objects.get(pk=elsewhere.pk).status == Comment.Status.PENDING
 
 
 def test_readers_on_one_network_count_as_one_towards_hiding(a_published_comment, client):
@@ -93,7 +92,7 @@ def test_readers_on_one_network_count_as_one_towards_hiding(a_published_comment,
         report(client, a_published_comment, address)
 
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Status.APPROVED
+    assert a_published_comment.status == Comment.Status.APPROVED
     assert a_published_comment.reports.count() == 4
 
 
@@ -102,7 +101,7 @@ def test_ipv6_readers_in_one_slash_64_count_as_one(a_published_comment, client):
         report(client, a_published_comment, address)
 
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Status.APPROVED
+    assert a_published_comment.status == Comment.Status.APPROVED
 
 
 def test_a_reader_may_send_only_so_many_reports_an_hour(renationalisation, client):
@@ -163,7 +162,7 @@ def test_a_hidden_comment_heads_the_queue_before_older_held_ones(a_post, client,
     make_comment(
         post=a_post,
         body="Held since last year.",
-        status=Status.PENDING,
+        status=Comment.Status.PENDING,
         created=timezone.now() - timedelta(days=365),
     )
     reported = make_comment(post=a_post, body="Public until a moment ago.")
@@ -218,7 +217,7 @@ def test_a_moderator_keeps_a_hidden_comment_up_and_dismisses_its_reports(
     response = keep(moderator_client, comment)
 
     comment.refresh_from_db()
-    assert comment.status == Status.APPROVED and not comment.hidden_by_readers
+    assert comment.status == Comment.Status.APPROVED and not comment.hidden_by_readers
     assert not comment.reports.filter(resolved=False).exists()
     decision = Decision.objects.filter(comment=comment).first()
     assert (decision.action, decision.moderator) == (Decision.Action.KEEP, a_moderator)
@@ -235,7 +234,7 @@ def test_a_kept_comment_is_not_hidden_by_reports_again(a_post, client, moderator
         report(client, comment, address)
 
     comment.refresh_from_db()
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
     assert comment.reports.filter(resolved=False).count() == 3
 
 
@@ -250,18 +249,18 @@ def test_a_flagged_published_comment_can_be_kept_from_the_comment_list(
     keep(moderator_client, comment, url=COMMENTS)
 
     comment.refresh_from_db()
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
     assert not comment.reports.filter(resolved=False).exists()
     assert comment.decisions.get().action == Decision.Action.KEEP
 
 
 def test_keeping_cannot_bring_back_a_rejected_comment(a_post, moderator_client):
-    rejected = make_comment(post=a_post, body="Rejected for good.", status=Status.REJECTED)
+    rejected = make_comment(post=a_post, body="Rejected for good.", status=Comment.Status.REJECTED)
 
     response = keep(moderator_client, rejected, url=COMMENTS)
 
     rejected.refresh_from_db()
-    assert rejected.status == Status.REJECTED
+    assert rejected.status == Comment.Status.REJECTED
     assert "was already rejected by someone else" in response.content.decode()
 
 

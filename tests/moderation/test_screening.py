@@ -1,27 +1,22 @@
 """Every screening rule, met the way a reader meets it: by posting the comment form."""
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
 
+from forum import counters
 from forum.models import Comment
 from moderation.models import BlockedCommenter, ModerationPolicy, WordRule
 from moderation.services import decide
 from tests.factories import make_comment, make_post
 
-Status = Comment.Status
-
 
 @pytest.fixture
-def policy(db):
-    """Moderation off and no rate limits, so that each test switches on just its own rule."""
-    policy = ModerationPolicy.current()
-    policy.mode = ModerationPolicy.Mode.NEVER
-    policy.min_seconds_between = 0
-    policy.max_per_hour = 1000
-    policy.save()
-    return policy
+def policy(open_forum):
+    """The policy of an open forum, for each test to switch on just its own rule."""
+    return ModerationPolicy.current()
 
 
 def post_comment(client, post, body, *, address="10.0.0.1", follow=False, **fields):
@@ -38,7 +33,7 @@ def test_a_new_install_holds_every_comment(a_post, client):
     response = post_comment(client, a_post, "First!", follow=True)
 
     assert status_of("First!") == (
-        Status.PENDING,
+        Comment.Status.PENDING,
         "moderation is on: Always: hold every comment for a moderator",
     )
     assert "held for moderation" in response.content.decode()
@@ -47,7 +42,7 @@ def test_a_new_install_holds_every_comment(a_post, client):
 def test_with_moderation_off_a_comment_is_published(a_post, client, policy):
     post_comment(client, a_post, "Published at once")
 
-    assert status_of("Published at once")[0] == Status.APPROVED
+    assert status_of("Published at once")[0] == Comment.Status.APPROVED
 
 
 def test_moderation_of_old_posts_holds_only_comments_on_old_posts(client, policy):
@@ -61,9 +56,9 @@ def test_moderation_of_old_posts_holds_only_comments_on_old_posts(client, policy
     post_comment(client, fresh, "On a fresh post", address="10.0.0.1")
     post_comment(client, old, "On an old post", address="10.0.0.2")
 
-    assert status_of("On a fresh post")[0] == Status.APPROVED
+    assert status_of("On a fresh post")[0] == Comment.Status.APPROVED
     status, reason = status_of("On an old post")
-    assert status == Status.PENDING
+    assert status == Comment.Status.PENDING
     assert "older than 14 days" in reason
 
 
@@ -75,9 +70,9 @@ def test_a_held_word_holds_the_comment_and_a_banned_word_marks_it_spam(a_post, c
     post_comment(client, a_post, "Cheap casino bonus", address="10.0.0.2")
     post_comment(client, a_post, "Graylingism is not a word we hold", address="10.0.0.3")
 
-    assert status_of("Grayling again!") == (Status.PENDING, "held word: grayling")
-    assert status_of("Cheap casino bonus") == (Status.SPAM, "banned word: casino")
-    assert status_of("Graylingism is not a word we hold")[0] == Status.APPROVED
+    assert status_of("Grayling again!") == (Comment.Status.PENDING, "held word: grayling")
+    assert status_of("Cheap casino bonus") == (Comment.Status.SPAM, "banned word: casino")
+    assert status_of("Graylingism is not a word we hold")[0] == Comment.Status.APPROVED
 
 
 def test_more_links_than_allowed_holds_the_comment(a_post, client, policy):
@@ -87,8 +82,8 @@ def test_more_links_than_allowed_holds_the_comment(a_post, client, policy):
     post_comment(client, a_post, two, address="10.0.0.1")
     post_comment(client, a_post, three, address="10.0.0.2")
 
-    assert status_of(two)[0] == Status.APPROVED
-    assert status_of(three) == (Status.PENDING, "3 links (more than 2)")
+    assert status_of(two)[0] == Comment.Status.APPROVED
+    assert status_of(three) == (Comment.Status.PENDING, "3 links (more than 2)")
 
 
 def test_a_blocked_commenter_is_marked_spam(a_post, client, policy):
@@ -98,13 +93,13 @@ def test_a_blocked_commenter_is_marked_spam(a_post, client, policy):
 
     post_comment(client, a_post, "After the block", address="10.6.6.6")
 
-    assert status_of("After the block") == (Status.SPAM, "blocked commenter")
+    assert status_of("After the block") == (Comment.Status.SPAM, "blocked commenter")
 
 
 def test_the_honeypot_marks_a_robot_as_spam_and_thanks_it_all_the_same(a_post, client, policy):
     response = post_comment(client, a_post, "Buy now", website="http://spam.example", follow=True)
 
-    assert status_of("Buy now")[0] == Status.SPAM
+    assert status_of("Buy now")[0] == Comment.Status.SPAM
     assert "held for moderation" in response.content.decode()
 
 
@@ -140,6 +135,24 @@ def test_the_hourly_limit_refuses_the_eleventh_comment(a_post, client, policy):
     assert Comment.objects.count() == 10
 
 
+def test_an_attempt_refused_for_coming_too_soon_counts_towards_the_hour(
+    a_post, client, policy, monkeypatch
+):
+    policy.min_seconds_between = 15
+    policy.max_per_hour = 2
+    policy.save()
+    started = time.time()
+
+    first = post_comment(client, a_post, "One")
+    too_soon = post_comment(client, a_post, "Two")
+    monkeypatch.setattr(counters, "_now", lambda: started + 16)
+    after_the_gap = post_comment(client, a_post, "Three")
+
+    assert [first.status_code, too_soon.status_code, after_the_gap.status_code] == [302, 429, 429]
+    assert "You have posted 2 comments in the last hour" in after_the_gap.content.decode()
+    assert list(Comment.objects.values_list("body", flat=True)) == ["One"]
+
+
 def test_rate_limits_count_each_commenter_apart(a_post, client, policy):
     policy.min_seconds_between = 15
     policy.save()
@@ -164,7 +177,7 @@ def test_a_commenter_whose_recent_comments_were_mostly_rejected_is_held(a_post, 
         old = make_comment(
             post=a_post,
             body=f"old {n}",
-            status=Status.PENDING,
+            status=Comment.Status.PENDING,
             commenter=troll,
             created=timezone.now(),
         )
@@ -174,10 +187,10 @@ def test_a_commenter_whose_recent_comments_were_mostly_rejected_is_held(a_post, 
     post_comment(client, a_post, "A regular reader", address="10.1.1.1")
 
     assert status_of("Here I am again") == (
-        Status.PENDING,
+        Comment.Status.PENDING,
         "most of this commenter's recent comments were rejected",
     )
-    assert status_of("A regular reader")[0] == Status.APPROVED
+    assert status_of("A regular reader")[0] == Comment.Status.APPROVED
 
 
 def test_comments_turned_off_on_a_post_are_refused(a_post, client, policy):

@@ -14,16 +14,12 @@ from forum.models import Comment
 from moderation.models import ModerationPolicy, WordRule
 from tests.factories import make_comment
 
-Status = Comment.Status
 _addresses = (f"10.20.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 
 @pytest.fixture
-def open_policy(db):
-    """Moderation off and rate limits out of the way: only the rule under test holds."""
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
+def word_rules(open_forum):
+    """One banned word and one held word, in a forum where nothing else holds a comment."""
     WordRule.objects.create(phrase="scumbag", action=WordRule.Action.BAN)
     WordRule.objects.create(phrase="grayling", action=WordRule.Action.HOLD)
 
@@ -56,44 +52,44 @@ def stored(body_fragment: str) -> Comment:
     ],
 )
 def test_a_banned_word_disguised_in_the_body_is_still_refused_as_spam(
-    a_post, client, open_policy, disguise
+    a_post, client, word_rules, disguise
 ):
     post(client, a_post, f"You are a {disguise}, mate.")
 
     comment = stored("mate.")
-    assert (comment.status, comment.hold_reason) == (Status.SPAM, "banned word: scumbag")
+    assert (comment.status, comment.hold_reason) == (Comment.Status.SPAM, "banned word: scumbag")
 
 
 @pytest.mark.parametrize(
     "name", ["Scum\u200bbag", "ＳＣＵＭＢＡＧ", "scum\u00adbag", "The\nScumbag"]
 )
 def test_a_banned_word_disguised_in_the_name_is_still_refused_as_spam(
-    a_post, client, open_policy, name
+    a_post, client, word_rules, name
 ):
     post(client, a_post, "An innocent remark.", author_name=name)
 
     comment = stored("innocent remark")
-    assert (comment.status, comment.hold_reason) == (Status.SPAM, "banned word: scumbag")
+    assert (comment.status, comment.hold_reason) == (Comment.Status.SPAM, "banned word: scumbag")
 
 
-def test_a_held_word_in_a_links_address_holds_the_comment(a_post, client, open_policy):
+def test_a_held_word_in_a_links_address_holds_the_comment(a_post, client, word_rules):
     post(client, a_post, 'Read <a href="https://grayling.example.org/">this</a>.')
 
     comment = stored("this</a>")
-    assert (comment.status, comment.hold_reason) == (Status.PENDING, "held word: grayling")
+    assert (comment.status, comment.hold_reason) == (Comment.Status.PENDING, "held word: grayling")
 
 
 @pytest.mark.parametrize("innocent", ["Graylings", "the scumbags' club", "scum bag", "Gray ling"])
 def test_words_that_only_contain_a_rule_or_split_it_are_published(
-    a_post, client, open_policy, innocent
+    a_post, client, word_rules, innocent
 ):
     post(client, a_post, f"About {innocent} today.")
 
-    assert stored("today.").status == Status.APPROVED
+    assert stored("today.").status == Comment.Status.APPROVED
 
 
 def test_a_right_to_left_override_cannot_show_readers_a_word_the_rules_did_not_read(
-    a_post, client, open_policy
+    a_post, client, word_rules
 ):
     # Drawn right to left, "gabmucs" would read "scumbag" on the page.
     post(client, a_post, "You \u202egabmucs\u202c indeed.")
@@ -103,35 +99,36 @@ def test_a_right_to_left_override_cannot_show_readers_a_word_the_rules_did_not_r
     assert "gabmucs" in comment.body_html
 
 
-def test_one_link_written_as_html_counts_as_one_link(a_post, client, open_policy):
+def test_one_link_written_as_html_counts_as_one_link(a_post, client, word_rules):
     ModerationPolicy.objects.filter(pk=1).update(max_links=1)
 
     post(client, a_post, 'See <a href="https://www.example.org/">the report</a> on it.')
 
-    assert stored("the report").status == Status.APPROVED
+    assert stored("the report").status == Comment.Status.APPROVED
 
 
-def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, open_policy):
+def test_bare_domains_that_readers_get_as_links_count_as_links(a_post, client, word_rules):
     body = "Cheap: cheap-pills.com pills.net meds.org buy.co.uk now.info"
 
     post(client, a_post, body)
 
     comment = stored("Cheap:")
     assert comment.body_html.count("<a ") == 5
-    assert (comment.status, comment.hold_reason) == (Status.PENDING, "5 links (more than 2)")
+    assert (comment.status, comment.hold_reason) == (
+        Comment.Status.PENDING,
+        "5 links (more than 2)",
+    )
 
 
-def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client, open_policy):
+def test_addresses_that_readers_do_not_get_as_links_do_not_count(a_post, client, word_rules):
     post(client, a_post, "Typed http://a.example, http://b.invalid and www.c.test for fun.")
 
     comment = stored("for fun.")
     assert "<a " not in comment.body_html
-    assert comment.status == Status.APPROVED
+    assert comment.status == Comment.Status.APPROVED
 
 
-def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(
-    a_post, client, open_policy
-):
+def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(a_post, client, word_rules):
     ModerationPolicy.objects.filter(pk=1).update(mode=ModerationPolicy.Mode.ALWAYS)
     post(client, a_post, "I know what you wrote.", address="10.30.0.1")
 
@@ -141,14 +138,16 @@ def test_posting_someone_elses_held_text_does_not_reveal_that_it_exists(
     assert Comment.objects.filter(body="I know what you wrote.").count() == 2
 
 
-@pytest.mark.parametrize("status", [Status.REJECTED, Status.SPAM, Status.REMOVED])
-def test_someone_elses_unpublished_text_is_no_duplicate(a_post, client, open_policy, status):
+@pytest.mark.parametrize(
+    "status", [Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED]
+)
+def test_someone_elses_unpublished_text_is_no_duplicate(a_post, client, word_rules, status):
     make_comment(post=a_post, body="Hidden text.", status=status, created=timezone.now())
 
     assert post(client, a_post, "Hidden text.").status_code == 302
 
 
-def test_a_commenters_own_held_text_posted_again_is_a_duplicate(a_post, client, open_policy):
+def test_a_commenters_own_held_text_posted_again_is_a_duplicate(a_post, client, word_rules):
     ModerationPolicy.objects.filter(pk=1).update(mode=ModerationPolicy.Mode.ALWAYS)
     post(client, a_post, "Did it go through?", address="10.30.0.3")
 
@@ -158,9 +157,7 @@ def test_a_commenters_own_held_text_posted_again_is_a_duplicate(a_post, client, 
     assert "already been posted" in response.content.decode()
 
 
-def test_text_published_by_someone_else_in_the_last_hour_is_a_duplicate(
-    a_post, client, open_policy
-):
+def test_text_published_by_someone_else_in_the_last_hour_is_a_duplicate(a_post, client, word_rules):
     post(client, a_post, "Well said.", address="10.30.0.4")
 
     response = post(client, a_post, "Well said.", address="10.30.0.5")
@@ -170,7 +167,7 @@ def test_text_published_by_someone_else_in_the_last_hour_is_a_duplicate(
 
 
 def test_text_published_by_someone_else_over_an_hour_ago_may_be_said_again(
-    a_post, client, open_policy
+    a_post, client, word_rules
 ):
     make_comment(
         post=a_post, body="Well said.", created=timezone.now() - datetime.timedelta(hours=2)

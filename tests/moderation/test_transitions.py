@@ -6,22 +6,13 @@ from forum import transitions
 from forum.models import Comment
 from forum.transitions import MOVES, NEW, Actor, first_state, move_between, permits
 from moderation import services
-from moderation.models import Decision, ModerationPolicy
+from moderation.models import Decision
 from tests.factories import make_comment
 
-Status = Comment.Status
 Action = Decision.Action
 COMMENTS = "/admin/forum/comment/"
 QUEUE = "/admin/moderation/pendingcomment/"
 NOT_MODERATORS = [actor for actor in Actor if actor != Actor.MODERATOR]
-
-
-@pytest.fixture
-def open_forum(db):
-    """Comments are published at once, with no rate limits."""
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
 
 
 def post_own(client, post, body: str, address: str = "10.4.0.1") -> Comment:
@@ -36,39 +27,48 @@ def act(moderator_client, action: str, comment: Comment, url: str = QUEUE):
 
 
 @pytest.mark.parametrize("actor", NOT_MODERATORS)
-@pytest.mark.parametrize("status", [Status.REJECTED, Status.SPAM])
+@pytest.mark.parametrize("status", [Comment.Status.REJECTED, Comment.Status.SPAM])
 def test_only_a_moderator_may_move_a_comment_a_moderator_turned_down(actor, status):
     assert [name for name in MOVES if permits(name, actor, status)] == []
 
 
-@pytest.mark.parametrize("status", [Status.PENDING, Status.APPROVED])
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.APPROVED])
 def test_an_author_may_delete_a_pending_or_published_comment(status):
     assert permits("delete_own", Actor.AUTHOR, status)
 
 
-@pytest.mark.parametrize("status", [Status.REJECTED, Status.SPAM, Status.REMOVED])
+@pytest.mark.parametrize(
+    "status", [Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED]
+)
 def test_an_author_may_not_delete_what_is_already_decided_or_removed(status):
     assert not permits("delete_own", Actor.AUTHOR, status)
 
 
 def test_readers_reports_may_only_hide_a_published_comment():
-    readers = {name for name in MOVES if any(permits(name, Actor.READERS, s) for s in Status)}
+    readers = {
+        name for name in MOVES if any(permits(name, Actor.READERS, s) for s in Comment.Status)
+    }
 
     assert readers == {"hide"}
-    assert MOVES["hide"].sources == {Status.APPROVED}
+    assert MOVES["hide"].sources == {Comment.Status.APPROVED}
 
 
 def test_undoing_a_decision_is_a_moderators_move_only():
-    assert move_between(Status.REJECTED, Status.PENDING, Actor.MODERATOR) == "reopen"
-    assert move_between(Status.REJECTED, Status.APPROVED, Actor.MODERATOR) == "reinstate"
+    assert (
+        move_between(Comment.Status.REJECTED, Comment.Status.PENDING, Actor.MODERATOR) == "reopen"
+    )
+    assert (
+        move_between(Comment.Status.REJECTED, Comment.Status.APPROVED, Actor.MODERATOR)
+        == "reinstate"
+    )
     for actor in NOT_MODERATORS:
-        assert move_between(Status.REJECTED, Status.PENDING, actor) is None
-        assert move_between(Status.REJECTED, Status.APPROVED, actor) is None
+        assert move_between(Comment.Status.REJECTED, Comment.Status.PENDING, actor) is None
+        assert move_between(Comment.Status.REJECTED, Comment.Status.APPROVED, actor) is None
 
 
 def test_only_screening_and_the_importer_create_comments_and_each_only_as_allowed():
-    assert first_state("hold", Actor.SYSTEM) == Status.PENDING
-    assert first_state("import_removed", Actor.IMPORTER) == Status.REMOVED
+    assert first_state("hold", Actor.SYSTEM) == Comment.Status.PENDING
+    assert first_state("import_removed", Actor.IMPORTER) == Comment.Status.REMOVED
     with pytest.raises(transitions.NotAllowed):
         first_state("import_removed", Actor.SYSTEM)
     assert not any(permits(name, Actor.AUTHOR, NEW) for name in MOVES)
@@ -81,7 +81,7 @@ def test_the_author_cannot_delete_a_comment_a_moderator_rejected(a_post, client,
     response = client.post(f"/comments/{mine.pk}/delete/", follow=True)
 
     mine.refresh_from_db()
-    assert (mine.status, mine.removed_by) == (Status.REJECTED, Comment.RemovedBy.MODERATOR)
+    assert (mine.status, mine.removed_by) == (Comment.Status.REJECTED, Comment.RemovedBy.MODERATOR)
     assert not mine.decisions.filter(action=Action.AUTHOR_DELETE).exists()
     assert "A moderator has removed this comment" in response.content.decode()
 
@@ -107,7 +107,7 @@ def test_the_author_may_still_delete_their_pending_comment(a_post, client):
     client.post(f"/comments/{mine.pk}/delete/")
 
     mine.refresh_from_db()
-    assert (mine.status, mine.removed_by) == (Status.REMOVED, Comment.RemovedBy.AUTHOR)
+    assert (mine.status, mine.removed_by) == (Comment.Status.REMOVED, Comment.RemovedBy.AUTHOR)
 
 
 def test_a_moderator_undoes_a_take_down_and_the_comment_is_published_again(
@@ -120,7 +120,10 @@ def test_a_moderator_undoes_a_take_down_and_the_comment_is_published_again(
     moderator_client.post(f"/admin/moderation/decision/undo/?ids={decision.pk}")
 
     comment.refresh_from_db()
-    assert (comment.status, comment.removed_by) == (Status.APPROVED, Comment.RemovedBy.NOBODY)
+    assert (comment.status, comment.removed_by) == (
+        Comment.Status.APPROVED,
+        Comment.RemovedBy.NOBODY,
+    )
     assert comment.decisions.first().action == Action.UNDO
 
 
@@ -132,18 +135,18 @@ def test_an_undo_cannot_bring_back_a_comment_its_author_deleted_since(a_post, cl
 
     assert services.undo(approval, moderator=a_moderator) is False
     mine.refresh_from_db()
-    assert mine.status == Status.REMOVED
+    assert mine.status == Comment.Status.REMOVED
 
 
 def test_a_decision_cannot_reach_past_the_table_whatever_a_screen_allows(a_post, a_moderator):
-    removed = make_comment(post=a_post, body="Gone.", status=Status.REMOVED)
-    too_wide = {Action.APPROVE: (frozenset(Status.values), Status.APPROVED)}
+    removed = make_comment(post=a_post, body="Gone.", status=Comment.Status.REMOVED)
+    too_wide = {Action.APPROVE: (frozenset(Comment.Status.values), Comment.Status.APPROVED)}
 
     outcome = services.decide([removed.pk], Action.APPROVE, moderator=a_moderator, allowed=too_wide)
 
-    assert outcome.already == {removed.pk: Status.REMOVED}
+    assert outcome.already == {removed.pk: Comment.Status.REMOVED}
     removed.refresh_from_db()
-    assert removed.status == Status.REMOVED
+    assert removed.status == Comment.Status.REMOVED
 
 
 def test_a_moderator_corrects_the_text_and_the_status_stays(a_published_comment, a_moderator):
@@ -152,6 +155,6 @@ def test_a_moderator_corrects_the_text_and_the_status_stays(a_published_comment,
     a_published_comment.refresh_from_db()
     assert (a_published_comment.body, a_published_comment.status) == (
         "Corrected.",
-        Status.APPROVED,
+        Comment.Status.APPROVED,
     )
     assert a_published_comment.decisions.get().old_body.startswith("I think more")

@@ -2,26 +2,16 @@
 
 import re
 
-import pytest
 from django.test import Client, RequestFactory
 
 from forum import browsers
 from forum.models import Comment
-from moderation.models import ModerationPolicy, WordRule
+from moderation.models import WordRule
 
-Status = Comment.Status
 COMMENTS = "/admin/forum/comment/"
 QUEUE = "/admin/moderation/pendingcomment/"
 TROLL_REASON = "most of this commenter's recent comments were rejected"
 SHARED = "10.7.0.9"
-
-
-@pytest.fixture
-def open_forum(db):
-    """The blog before September 2014: published at once, so only the troll rule holds."""
-    ModerationPolicy.objects.filter(pk=1).update(
-        mode=ModerationPolicy.Mode.NEVER, min_seconds_between=0, max_per_hour=1000
-    )
 
 
 def post(client, a_post, body: str, address: str = SHARED, **fields) -> Comment:
@@ -46,8 +36,8 @@ def test_deleting_rejected_comments_does_not_launder_the_troll_record(
 
     assert set(
         Comment.objects.filter(pk__in=[c.pk for c in rude]).values_list("status", flat=True)
-    ) == {Status.REJECTED}
-    assert (again.status, again.hold_reason) == (Status.PENDING, TROLL_REASON)
+    ) == {Comment.Status.REJECTED}
+    assert (again.status, again.hold_reason) == (Comment.Status.PENDING, TROLL_REASON)
 
 
 def test_an_honest_reader_behind_an_address_a_robot_used_is_not_held(a_post, open_forum):
@@ -59,8 +49,8 @@ def test_an_honest_reader_behind_an_address_a_robot_used_is_not_held(a_post, ope
 
     honest = post(Client(), a_post, "I work in the same library, and I agree with the post.")
 
-    assert Comment.objects.filter(status=Status.SPAM).count() == 4
-    assert honest.status == Status.APPROVED
+    assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 4
+    assert honest.status == Comment.Status.APPROVED
 
 
 def test_rejections_a_moderator_undid_do_not_count(a_post, client, moderator_client, open_forum):
@@ -71,7 +61,7 @@ def test_rejections_a_moderator_undid_do_not_count(a_post, client, moderator_cli
 
     again = post(client, a_post, "A calmer remark.")
 
-    assert again.status == Status.APPROVED
+    assert again.status == Comment.Status.APPROVED
 
 
 def test_comments_a_moderator_marked_as_spam_count_as_rejected(
@@ -82,7 +72,7 @@ def test_comments_a_moderator_marked_as_spam_count_as_rejected(
 
     again = post(client, a_post, "More junk.")
 
-    assert (again.status, again.hold_reason) == (Status.PENDING, TROLL_REASON)
+    assert (again.status, again.hold_reason) == (Comment.Status.PENDING, TROLL_REASON)
 
 
 def browsers_cell(moderator_client) -> list[str]:

@@ -1,10 +1,8 @@
-"""What the security tests share: an open policy and a moderator."""
+"""What the security tests share: an open policy and cheap password hashing."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from moderation.models import ModerationPolicy
-from moderation.permissions import MODERATORS_GROUP
 
 
 @pytest.fixture(autouse=True)
@@ -14,19 +12,7 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def open_policy(db):
-    """Moderation off and no limits, so that every comment posted is published and rendered."""
-    policy = ModerationPolicy.current()
-    policy.mode = ModerationPolicy.Mode.NEVER
-    policy.min_seconds_between = 0
-    policy.max_per_hour = 100_000
-    policy.max_links = 100_000
-    policy.save()
-    return policy
-
-
-@pytest.fixture
-def a_moderator(db):
-    user = User.objects.create_user("mod", "mod@example.org", "a long passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    return user
+def open_policy(open_forum):
+    """An open forum with no limit at all, so that every comment posted is published."""
+    ModerationPolicy.objects.filter(pk=1).update(max_per_hour=100_000, max_links=100_000)
+    return ModerationPolicy.current()

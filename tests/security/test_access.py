@@ -33,6 +33,10 @@ MODERATORS_PERMISSIONS = {
     "moderation.add_blockedcommenter",
     "moderation.change_blockedcommenter",
     "moderation.delete_blockedcommenter",
+    "moderation.view_watchedname",
+    "moderation.add_watchedname",
+    "moderation.change_watchedname",
+    "moderation.delete_watchedname",
     "moderation.view_decision",
     "moderation.view_report",
 }

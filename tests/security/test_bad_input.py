@@ -9,8 +9,6 @@ from moderation.models import Decision, Report
 from tests.factories import make_comment, make_post
 from tests.security.pages import post_comment, searches
 
-Status = Comment.Status
-
 
 @pytest.fixture
 def a_thread(a_post, open_policy):
@@ -18,9 +16,14 @@ def a_thread(a_post, open_policy):
     published = make_comment(post=a_post, body="Published.")
     others = {
         status: make_comment(post=a_post, body=f"A {status} comment.", status=status)
-        for status in (Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED)
+        for status in (
+            Comment.Status.PENDING,
+            Comment.Status.REJECTED,
+            Comment.Status.SPAM,
+            Comment.Status.REMOVED,
+        )
     }
-    return {Status.APPROVED: published, **others}
+    return {Comment.Status.APPROVED: published, **others}
 
 
 def stored() -> list[tuple]:
@@ -85,7 +88,10 @@ def test_a_form_that_is_not_utf8_is_refused_rather_than_stored_garbled(a_thread,
     assert stored() == before
 
 
-@pytest.mark.parametrize("state", [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED])
+@pytest.mark.parametrize(
+    "state",
+    [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED],
+)
 def test_a_reply_to_a_comment_that_is_not_published_is_refused(a_thread, a_post, client, state):
     before = stored()
 
@@ -111,7 +117,9 @@ def test_a_reply_to_a_comment_on_another_post_is_refused(a_thread, client):
     elsewhere = make_post(title="Elsewhere")
     before = stored()
 
-    response = post_comment(client, elsewhere, "A reply.", parent=a_thread[Status.APPROVED].pk)
+    response = post_comment(
+        client, elsewhere, "A reply.", parent=a_thread[Comment.Status.APPROVED].pk
+    )
 
     assert response.status_code == 400
     assert "not on this post any more" in page_of(response)
@@ -123,10 +131,10 @@ def test_forged_fields_are_ignored(a_thread, a_post, client, open_policy):
     open_policy.save()
     other = make_post(title="Other")
     forged = {
-        "status": Status.APPROVED,
+        "status": Comment.Status.APPROVED,
         "post": other.pk,
         "level": 5,
-        "tree_id": a_thread[Status.APPROVED].tree_id,
+        "tree_id": a_thread[Comment.Status.APPROVED].tree_id,
         "lft": 1,
         "commenter": "someone-else",
         "created": "2001-01-01T00:00:00Z",
@@ -134,7 +142,7 @@ def test_forged_fields_are_ignored(a_thread, a_post, client, open_policy):
         "hold_reason": "",
         "import_key": "1",
         "body_html": "<script>alert(1)</script>",
-        "id": a_thread[Status.APPROVED].pk,
+        "id": a_thread[Comment.Status.APPROVED].pk,
     }
 
     response = client.post(a_post.get_absolute_url(), {"body": "Forged.", **forged})
@@ -142,14 +150,14 @@ def test_forged_fields_are_ignored(a_thread, a_post, client, open_policy):
     assert response.status_code == 302
     comment = Comment.objects.get(body="Forged.")
     assert (comment.status, comment.post, comment.level, comment.import_key) == (
-        Status.PENDING,
+        Comment.Status.PENDING,
         a_post,
         0,
         "",
     )
-    assert comment.tree_id != a_thread[Status.APPROVED].tree_id
+    assert comment.tree_id != a_thread[Comment.Status.APPROVED].tree_id
     assert comment.commenter != "someone-else" and "script" not in comment.body_html
-    assert Comment.objects.get(pk=a_thread[Status.APPROVED].pk).body == "Published."
+    assert Comment.objects.get(pk=a_thread[Comment.Status.APPROVED].pk).body == "Published."
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "options", "trace"])
@@ -167,7 +175,9 @@ def test_a_method_the_post_page_does_not_take_is_refused(a_thread, a_post, clien
 def test_moderating_refuses_get(a_thread, client):
     before = stored()
 
-    response = client.get(reverse("moderation:moderate", args=[a_thread[Status.APPROVED].pk]))
+    response = client.get(
+        reverse("moderation:moderate", args=[a_thread[Comment.Status.APPROVED].pk])
+    )
 
     assert response.status_code == 405
     assert "does not accept GET" in page_of(response)
@@ -177,7 +187,7 @@ def test_moderating_refuses_get(a_thread, client):
 def test_a_get_of_delete_changes_nothing(a_thread, client):
     before = stored()
 
-    response = client.get(reverse("moderation:delete", args=[a_thread[Status.APPROVED].pk]))
+    response = client.get(reverse("moderation:delete", args=[a_thread[Comment.Status.APPROVED].pk]))
 
     assert response.status_code == 403  # not the author: and for the author, it only asks
     assert stored() == before
@@ -189,7 +199,7 @@ def test_a_form_without_its_csrf_token_is_refused_with_a_page_that_says_why(a_th
 
     responses = [
         post_comment(browser, a_post, "No token."),
-        browser.post(reverse("moderation:report", args=[a_thread[Status.APPROVED].pk])),
+        browser.post(reverse("moderation:report", args=[a_thread[Comment.Status.APPROVED].pk])),
         browser.post(reverse("admin:login"), {"username": "mod", "password": "x"}),
     ]
 
@@ -233,7 +243,10 @@ def test_an_action_on_an_unknown_comment_is_not_found(a_thread, a_moderator, act
     assert not Decision.objects.exists()
 
 
-@pytest.mark.parametrize("state", [Status.PENDING, Status.REJECTED, Status.SPAM, Status.REMOVED])
+@pytest.mark.parametrize(
+    "state",
+    [Comment.Status.PENDING, Comment.Status.REJECTED, Comment.Status.SPAM, Comment.Status.REMOVED],
+)
 def test_a_comment_that_is_not_public_cannot_be_reported_or_found(a_thread, client, state):
     comment = a_thread[state]
 
@@ -249,7 +262,7 @@ def test_a_comment_that_is_not_public_cannot_be_reported_or_found(a_thread, clie
     "reason", ["Nul\x00l", "\ufffd", "x" * 5000], ids=["NUL", "replacement", "long"]
 )
 def test_a_strange_report_reason_never_stores_anything_wrong(a_thread, client, reason):
-    comment = a_thread[Status.APPROVED]
+    comment = a_thread[Comment.Status.APPROVED]
 
     response = client.post(reverse("moderation:report", args=[comment.pk]), {"reason": reason})
 
@@ -262,7 +275,7 @@ def test_a_strange_report_reason_never_stores_anything_wrong(a_thread, client, r
 def test_a_moderators_reason_with_a_nul_never_stores_anything_wrong(a_thread, a_moderator, field):
     moderator = Client()
     moderator.force_login(a_moderator)
-    held = a_thread[Status.PENDING]
+    held = a_thread[Comment.Status.PENDING]
 
     response = moderator.post(
         reverse("moderation:moderate", args=[held.pk]), {"action": "reject", field: "Nul\x00l"}
@@ -285,7 +298,7 @@ def test_a_strange_search_is_answered_not_crashed(db, client, query):
 def test_a_forged_moderation_action_changes_nothing(a_thread, a_moderator):
     moderator = Client()
     moderator.force_login(a_moderator)
-    held = a_thread[Status.PENDING]
+    held = a_thread[Comment.Status.PENDING]
     before = stored()
 
     response = moderator.post(
@@ -302,7 +315,9 @@ def test_a_broken_moderation_link_is_refused_with_a_reason(a_thread, client, tok
 
     assert response.status_code in (400, 404)
     assert "not valid" in page_of(response) or "nothing at this address" in page_of(response)
-    assert Comment.objects.get(pk=a_thread[Status.PENDING].pk).status == Status.PENDING
+    assert (
+        Comment.objects.get(pk=a_thread[Comment.Status.PENDING].pk).status == Comment.Status.PENDING
+    )
 
 
 @pytest.mark.parametrize("query", ["?page=abc", "?page=-5", "?reply=x"])

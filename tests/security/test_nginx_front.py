@@ -30,7 +30,7 @@ def through_nginx(tmp_path_factory, request):
     app = Gunicorn(site, folder, workers=1)
     try:
         app.start()
-        front.start(upstream_port=app.port)
+        front.start(upstream_ports=[app.port])
         yield site, front
     finally:
         front.stop()

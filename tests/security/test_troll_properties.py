@@ -23,7 +23,6 @@ from forum.models import Comment
 from moderation.models import Decision, ModerationPolicy
 from tests.factories import make_post
 
-Status = Comment.Status
 AUTHORS = 3
 # Readers 0-2 share one network (a library's), readers 3-5 each have a network of their own.
 READER_ADDRESSES = ["10.6.0.1", "10.6.0.2", "10.6.0.3", "10.7.1.1", "10.7.2.1", "10.7.3.1"]
@@ -72,7 +71,7 @@ def submit(forum: Forum, author: int, robot: bool) -> None:
 def report(forum: Forum, comment: Comment, readers: list[int]) -> None:
     url = reverse("moderation:report", args=[comment.pk])
     for reader in readers:
-        published = Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+        published = Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
         address = READER_ADDRESSES[reader]
         response = forum.readers[reader].post(url, {"reason": "rude"}, REMOTE_ADDR=address)
         assert response.status_code in ((302, 429) if published else (404,))
@@ -109,7 +108,7 @@ def moderate(forum: Forum, comment: Comment, action: str) -> None:
 
 def turned_down() -> dict[int, tuple[str, str]]:
     """Every rejected or spam comment, with who its placeholder names."""
-    rows = Comment.objects.filter(status__in=[Status.REJECTED, Status.SPAM])
+    rows = Comment.objects.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])
     return {pk: (status, by) for pk, status, by in rows.values_list("pk", "status", "removed_by")}
 
 

@@ -17,7 +17,6 @@ from tests.security import xss_vectors
 from tests.security.html_checks import comment_bodies, dangers, feed_dangers, parse
 from tests.security.pages import feeds, post_comment, post_every_vector, public_pages, searches
 
-Status = Comment.Status
 QUEUE = reverse("admin:moderation_pendingcomment_changelist")
 
 
@@ -38,12 +37,14 @@ def test_every_hostile_comment_is_published_kept_as_typed_and_shown_inert(
     assert [stored[pk] for pk in ids] == [markup.normalise(v) for v in vectors]
     # A vector with an e-mail address in it is held as personal information: a moderator
     # lets it through, and from then on it is shown like the others.
-    held = Comment.objects.filter(pk__in=ids, status=Status.PENDING)
+    held = Comment.objects.filter(pk__in=ids, status=Comment.Status.PENDING)
     assert set(held.values_list("hold_reason", flat=True)) <= {
         "personal information: e-mail address"
     }
     services.decide(list(held.values_list("pk", flat=True)), Decision.Action.APPROVE)
-    assert Comment.objects.filter(pk__in=ids, status=Status.APPROVED).count() == len(vectors)
+    assert Comment.objects.filter(pk__in=ids, status=Comment.Status.APPROVED).count() == len(
+        vectors
+    )
     reader = Client()
     for url in public_pages([a_post]) + searches(["script", "img src", "onerror", "javascript"]):
         response = reader.get(url)
@@ -110,7 +111,7 @@ def held_vectors(a_post, client, open_policy):
         post_comment(
             client, a_post, vector, author_name=xss_vectors.NAMES[n % len(xss_vectors.NAMES)]
         )
-    assert Comment.objects.filter(status=Status.PENDING).count() == len(vectors)
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == len(vectors)
     return vectors
 
 
@@ -127,7 +128,7 @@ def test_held_hostile_comments_are_inert_for_a_moderator_on_the_post_page_and_in
 ):
     moderator = Client()
     moderator.force_login(a_moderator)
-    comment = Comment.objects.filter(status=Status.PENDING).first()
+    comment = Comment.objects.filter(status=Comment.Status.PENDING).first()
     link = email_links.make_link(comment, "approve", a_moderator)
     pages = {
         "post page": a_post.get_absolute_url(),
@@ -149,7 +150,7 @@ def test_held_hostile_comments_are_inert_for_a_moderator_on_the_post_page_and_in
 def test_a_moderators_messages_about_a_hostile_comment_are_inert(a_post, a_moderator, held_vectors):
     moderator = Client()
     moderator.force_login(a_moderator)
-    comment = Comment.objects.filter(status=Status.PENDING).first()
+    comment = Comment.objects.filter(status=Comment.Status.PENDING).first()
     data = {"action": "approve_selected", "_selected_action": [comment.pk], "index": 0}
     moderator.post(QUEUE, data)
 

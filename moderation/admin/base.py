@@ -2,22 +2,11 @@
 
 from django.contrib import admin
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _
 
-from forum.models import Comment
 from moderation.models import Decision
 
-Status = Comment.Status
 Action = Decision.Action
 UNDOABLE = [Action.APPROVE, Action.REJECT, Action.SPAM]
-# What became of a comment, as the messages after an action put it.
-DONE = {
-    Status.APPROVED: _("approved"),
-    Status.REJECTED: _("rejected"),
-    Status.SPAM: _("marked as spam"),
-    Status.REMOVED: _("removed"),
-    Status.PENDING: _("put back in the queue"),
-}
 
 
 def shorten(text: str, length: int = 80) -> str:

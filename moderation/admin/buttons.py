@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,9 +22,9 @@ from forum import markup
 from forum.models import Comment
 from forum.transitions import MOVES
 from moderation import desk, desk_html, services
-from moderation.admin_base import DONE
 from moderation.models import Decision
 from moderation.selectors import open_reports
+from moderation.wording import DONE
 
 Action = Decision.Action
 # The buttons, in the order shown, each with the key that presses it on the queue.
@@ -118,8 +119,7 @@ class DeskMixin:
         decision = Decision.objects.filter(
             comment_id=pk, action=action, moderator=request.user, decided_at__gte=started
         ).first()
-        done = _("Kept up") if action == Action.KEEP else str(DONE[self._decisions()[action]])
-        done = done[:1].upper() + done[1:]
+        done = _("Kept up") if action == Action.KEEP else capfirst(DONE[self._decisions()[action]])
         return self._answer(
             request,
             {
