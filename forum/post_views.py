@@ -1,21 +1,15 @@
 """The post page: a post, its thread, and posting a comment or a reply (post/redirect/get)."""
 
-import hashlib
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import browsers, ownership, pagecache, selectors, services, submissions, threads
+from forum import browsers, ownership, pages, selectors, services, submissions, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
@@ -33,52 +27,34 @@ def _get_post(year: int, month: int, slug: str) -> Post:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request, year: int, month: int, slug: str):
-    """A post, its whole thread, and the forms to join in; a POST adds a comment or reply."""
-    shared = pagecache.cacheable(request)
-    where = pagecache.place(year, month, slug)
-    if shared:
-        entry, generations = pagecache.lookup(request, where)
-        if entry is not None:
-            return pagecache.respond(request, entry)
+    """The post page's one address: read it (GET, HEAD), or post a comment to it (POST)."""
+    view = post_comment if request.method == "POST" else show_post
+    return view(request, year, month, slug)
+
+
+def show_post(request, year: int, month: int, slug: str):
+    """A post, its whole thread, and the forms to join in (a kept copy is served before this,
+    by forum.middleware.KeptPageMiddleware)."""
+    # Read before the page's data, so that a change made meanwhile leaves this copy stale.
+    built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)
-    policy = screening.rules_for(post)
-    neighbours = selectors.neighbours(post)
-    digest = _page_digest(request, post, policy, neighbours) if shared else None
-    if digest:
-        not_modified = get_conditional_response(request, etag=pagecache.validator(request, digest))
-        if not_modified is not None:
-            return not_modified
-    form = None
-    if request.method == "POST":
-        form = CommentForm(request.POST, post=post)
-        if form.is_valid():
-            response = _submit(request, post, form)
-            if response is not None:
-                return response
-    status = 400 if form is not None else 200
-    response = _render_post(request, post, policy, form, neighbours, status=status)
-    if digest and response.status_code == 200:
-        pagecache.store(request, where, response, digest, generations)
-        response["ETag"] = pagecache.validator(request, digest)
-        response["Cache-Control"] = "private, no-cache"
+    rules = screening.rules_for(post)
+    response = _render_post(request, post, rules, built_under)
+    if pages.shareable(request):
+        return pages.keep(request, response, built_under, rules.until)
     return response
 
 
-def _page_digest(request, post: Post, policy, neighbours) -> str:
-    """What the page every anonymous reader shares is made of: the thread, the post, the comment
-    policy, the posts before and after it and the page asked for. Part of its validator, and
-    kept with its stored copy."""
-    parts = [
-        post.pk,
-        [(p.pk, p.title) if p else None for p in neighbours],
-        post.thread_version,
-        post.title,
-        post.paragraphs,
-        post.comments_open,
-        policy.stamp,
-        request.GET.urlencode(),
-    ]
-    return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=12).hexdigest()
+def post_comment(request, year: int, month: int, slug: str):
+    """Store a comment or a reply and go to it; or the page again, with the form's errors."""
+    post = _get_post(year, month, slug)
+    form = CommentForm(request.POST, post=post)
+    if form.is_valid():
+        response = _submit(request, post, form)
+        if response is not None:
+            return response
+    rules = screening.rules_for(post)
+    return _render_post(request, post, rules, None, form=form, status=400)
 
 
 def comment_permalink(request, pk: int):
@@ -184,7 +160,7 @@ def _notices(request) -> tuple[tuple[Notice, ...], list[Notice]]:
     return tuple(about), rest
 
 
-def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Viewer:
+def _viewer(request, post: Post, rules, notices: tuple[Notice, ...] = ()) -> Viewer:
     own = ownership.own_ids(request)
     if own:
         # Only the reader's comments on this post make the page theirs alone.
@@ -194,54 +170,63 @@ def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Vi
         own_ids=frozenset(own),
         moderator=moderator,
         csrf_token=get_token(request) if own or moderator else "",
-        comments_open=policy.accepts_comments,
+        comments_open=rules.accepts_comments,
         notices=notices,
     )
 
 
-def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
+def _render_post(request, post: Post, rules, built_under, *, form=None, status: int = 200):
+    """The post page; `form` is a comment or reply form that failed, shown with its errors."""
     notices, page_messages = _notices(request)
-    viewer = _viewer(request, post, policy, notices)
-    reply_to = _reply_target(request, form, post)
-    number = _page_number(request)
-    if reply_to is not None:
-        number = threads.page_of(post, reply_to, viewer) or number
+    viewer = _viewer(request, post, rules, notices)
+    reply_to, number = _reply_and_page(request, post, viewer, form)
     try:
-        page = threads.thread_page(post, number, viewer)
+        page = pages.thread_page(post, number, viewer, built_under)
     except threads.PageOutOfRange as missing:
         context = {"post": post, "asked": number, "num_pages": missing.num_pages}
         return render(request, "forum/no_such_page.html", context, status=404)
     # A message about a comment this page does not show goes to the top after all.
     page_messages += [n for n in notices if n.comment_id not in page.comment_ids]
-    new_form, reply_form = CommentForm(post=post), None
-    if reply_to is not None:
-        reply_form = form or CommentForm(post=post, initial={"parent": reply_to})
-    elif form is not None:
-        new_form = form
-    thread_html = page.html
-    moderated = policy.holds_every_comment
-    if reply_form is not None:
-        thread_html = _with_reply_form(request, post, page.html, reply_to, reply_form, moderated)
+    reply_to = reply_to if reply_to in page.comment_ids else None
+    thread_before, thread_after = page.cut_inside(reply_to)
+    older, newer = selectors.neighbours(post)
     context = {
         "post": post,
         "page": page,
-        "thread_html": thread_html,
+        "thread_before": thread_before,
+        "thread_after": thread_after,
         "labels": list(post.labels.all()),
         "comments_open": viewer.comments_open,
-        "moderated": moderated,
-        "form": new_form,
+        "moderated": rules.holds_every_comment,
         "reply_to": reply_to,
-        "older": neighbours[0],
-        "newer": neighbours[1],
+        "older": older,
+        "newer": newer,
         "page_messages": page_messages,
     }
+    context["form"], context["reply_form"] = _forms(post, form, reply_to)
     return render(request, "forum/post_detail.html", context, status=status)
+
+
+def _forms(post: Post, failed: CommentForm | None, reply_to: int | None):
+    """The form at the foot of the page, and the reply form (or None): new, or the failed one."""
+    if reply_to is None:
+        return failed or CommentForm(post=post), None
+    return CommentForm(post=post), failed or CommentForm(post=post, initial={"parent": reply_to})
+
+
+def _reply_and_page(request, post: Post, viewer: Viewer, form) -> tuple[int | None, int]:
+    """The comment whose reply form is open (or None), and the page of the thread to show."""
+    reply_to = _reply_target(request, form, post)
+    number = _page_number(request)
+    if reply_to is not None:
+        number = threads.page_of(post, reply_to, viewer) or number
+    return reply_to, number
 
 
 def _page_number(request) -> int:
     """The page of the thread asked for; 1 for no ?page= or one that is not a plain number
-    (pagecache.cacheable() refuses those, so such a page is shown but never kept)."""
-    return pagecache.page_number(request.GET) or 1
+    (pages.shareable() refuses those, so such a page is shown but never kept)."""
+    return pages.page_number(request.GET) or 1
 
 
 def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:
@@ -254,22 +239,3 @@ def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:
     if target is None or not post.comments.published().filter(pk=target).exists():
         return None
     return target
-
-
-def _with_reply_form(request, post, thread_html, reply_to: int, form: CommentForm, moderated):
-    """Open the reply form inside the comment it answers (no JavaScript needed)."""
-    anchor = thread_html.find(f'id="c{reply_to}"')
-    end = thread_html.find("</article>", anchor)
-    if anchor < 0 or end < 0:
-        return thread_html
-    context = {
-        "form": form,
-        "form_id": "reply-form",
-        "heading": _("Your reply"),
-        "post": post,
-        "reply_to": reply_to,
-        "moderated": moderated,
-    }
-    html = render_to_string("forum/_comment_form.html", context, request=request)
-    # Both halves come from render_thread and the form from a template: all already escaped.
-    return mark_safe(thread_html[:end] + html + thread_html[end:])

@@ -2,16 +2,16 @@
 
 A thread can hold thousands of comments. Rendering each through the template engine costs
 tens of microseconds per tag; here each comment is one string format, so a 10,000-comment
-thread renders in a few tens of milliseconds, and the result can be cached whole. Everything
+thread renders in a few tens of milliseconds, and the result can be kept whole. Everything
 but body_html (sanitised on write by forum.markup) is escaped here.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -21,10 +21,6 @@ from forum.models import Comment
 from forum.references import TimeIndex, link_times
 
 Status = Comment.Status
-_MONTHS = [
-    "", "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,8 +52,10 @@ class Notice:
 
 def uk_time(moment: datetime) -> str:
     """A time as the blog showed it, in UK time: "21 December 2015 at 10:55"."""
-    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
-    return f"{local.day} {_MONTHS[local.month]} {local.year} at {local:%H:%M}"
+    local = timezone.localtime(moment)  # settings.TIME_ZONE: no request picks another
+    # Django's month names, put together here: its date formatting ("j F Y") costs four times
+    # as much, once per comment of a thread.
+    return f"{local.day} {MONTHS[local.month]} {local.year} at {local:%H:%M}"
 
 
 def _url_pattern(name: str) -> str:
@@ -85,10 +83,15 @@ class _Strings:
     removed: str = field(default_factory=lambda: _("a removed comment"))
 
 
+# What closes each comment's <article>: render_thread leaves it to its caller, who may place a
+# form inside the comment first.
+CLOSE_COMMENT = "</article>\n"
+
+
 def render_thread(
     comments: list[Comment], viewer: Viewer, *, whole_thread: list[Comment] | None = None
-) -> SafeString:
-    """The HTML of a page of the thread, one <article> per comment, indented by depth.
+) -> tuple[tuple[int, SafeString], ...]:
+    """Each comment of a page of the thread, with its <article> (indented by depth) still open.
 
     `whole_thread` (all pages) lets a time mentioned in a comment link to a comment on
     another page.
@@ -109,14 +112,15 @@ def render_thread(
         answered = _in_reply_to(comment, names, strings, href)
         if shown:
             body = link_times(comment.body_html, times, comment, href)
-            parts.append(_full(comment, body, viewer, strings, urls, answered))
+            html = _full(comment, body, viewer, strings, urls, answered)
         else:
-            parts.append(
+            html = (
                 f'<article class="{_classes(comment)} is-removed" id="c{comment.pk}">'
                 f"{answered}"
-                f'<p class="comment-removed">{escape(comment.placeholder)}</p></article>\n'
+                f'<p class="comment-removed">{escape(comment.placeholder)}</p>'
             )
-    return mark_safe("".join(parts))  # every part is escaped above
+        parts.append((comment.pk, mark_safe(html)))  # every part is escaped above
+    return tuple(parts)
 
 
 def _classes(comment: Comment) -> str:
@@ -185,8 +189,7 @@ def _full(comment, body: str, viewer: Viewer, strings: _Strings, urls, answered:
         f'<a class="permalink" href="#c{pk}">{_when(comment)}</a></header>'
         f"{answered}{_told(comment, viewer)}{_notice(comment, viewer)}"
         f'<div class="comment-body">{body}</div>'
-        f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}'
-        f"</div></article>\n"
+        f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}</div>'
     )
 
 

@@ -1,22 +1,21 @@
-"""A post's thread as one page of HTML: read, split into pages of conversations, rendered,
-and cached for the readers who all see the same thing."""
+"""A post's thread as pages of HTML: read, split into pages of conversations, rendered."""
 
 from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from blogarchive.models import Post
-from forum import caching, selectors
+from forum import selectors
 from forum.models import Comment
-from forum.rendering import Viewer, render_thread
+from forum.rendering import CLOSE_COMMENT, Viewer, render_thread
 
 
 @dataclass(frozen=True)
 class ThreadPage:
-    html: SafeString
+    articles: tuple[tuple[int, SafeString], ...]  # (comment id, its <article> left open)
     published_count: int
     number: int
     num_pages: int
@@ -46,6 +45,16 @@ class ThreadPage:
     def page_numbers(self) -> range:
         return range(1, self.num_pages + 1)
 
+    def cut_inside(self, comment_id: int | None) -> tuple[SafeString, SafeString]:
+        """The page's HTML cut at the end of one comment's own content, where a form in it goes:
+        what comes before the cut and what after. The whole page and nothing, without one."""
+        closed = [mark_safe(f"{article}{CLOSE_COMMENT}") for _, article in self.articles]
+        at = next((i for i, (pk, _) in enumerate(self.articles) if pk == comment_id), None)
+        if at is None:
+            return mark_safe("".join(closed)), mark_safe("")
+        before = "".join(closed[:at]) + self.articles[at][1]
+        return mark_safe(before), mark_safe(CLOSE_COMMENT + "".join(closed[at + 1 :]))
+
 
 class PageOutOfRange(Exception):
     """A page number past the thread's last page: said so, not quietly shown another page."""
@@ -66,12 +75,7 @@ def split_into_pages(comments: list[Comment], per_page: int) -> list[list[Commen
 
 
 def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
-    """One page of the thread as this viewer sees it; shared by every anonymous reader."""
-    cacheable = viewer.is_anonymous_reader
-    if cacheable:
-        cached = caching.get_thread(post, number, comments_open=viewer.comments_open)
-        if cached is not None:
-            return cached
+    """One page of the thread as this viewer sees it."""
     comments = selectors.visible_thread(post, own_ids=viewer.own_ids, moderator=viewer.moderator)
     pages = split_into_pages(comments, settings.FORUM_COMMENTS_PER_PAGE)
     if number > len(pages):
@@ -79,8 +83,8 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     number = max(number, 1)
     published = [c.pk for c in comments if c.status == Comment.Status.APPROVED]
     shown = pages[number - 1]
-    page = ThreadPage(
-        html=render_thread(shown, viewer, whole_thread=comments),
+    return ThreadPage(
+        articles=render_thread(shown, viewer, whole_thread=comments),
         published_count=len(published),
         number=number,
         num_pages=len(pages),
@@ -88,9 +92,6 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
         shown_count=sum(_in_full(c, viewer) for c in shown),
         comment_ids=frozenset(c.pk for c in shown),
     )
-    if cacheable:
-        caching.set_thread(post, number, page, comments_open=viewer.comments_open)
-    return page
 
 
 def _in_full(comment: Comment, viewer: Viewer) -> bool:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forum import pagecache
+from forum import pages
 from forum.rendering import uk_time
 from moderation.models import ModerationPolicy, PolicyChange
 
@@ -105,7 +105,7 @@ class PolicyAdmin(admin.ModelAdmin):
                 if field.value_from_object(stored) != field.value_from_object(obj)
             )
             # Every post page shows the policy (its form, the moderated note): none kept is current.
-            pagecache.site_changed()
+            pages.site_changed()
 
 
 def _shown(policy: ModerationPolicy, field) -> str:

@@ -1,6 +1,7 @@
 """The whole post page kept for anonymous readers: served without SQL, with each reader's own
 CSRF token, and never stale."""
 
+import datetime
 import re
 
 import pytest
@@ -8,8 +9,9 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from forum import pagecache
+from forum import pages
 from forum.models import Comment
 from forum.services import submit_comment
 from moderation.models import ModerationPolicy
@@ -68,6 +70,59 @@ def test_each_reader_of_a_kept_page_gets_a_token_that_works_for_them_only(shown_
     assert Comment.objects.filter(body="Mine to say").exists()
 
 
+def served_kept(response) -> bool:
+    """Whether the response came from the kept page, ahead of the URL resolver and the view."""
+    return response.wsgi_request.resolver_match is None
+
+
+def test_a_kept_page_is_served_before_sessions_authentication_and_the_view(shown_once):
+    response = read(a_reader(), shown_once)
+
+    assert served_kept(response)
+    assert not hasattr(response.wsgi_request, "session")
+    assert not hasattr(response.wsgi_request, "user")
+    assert "burn out" in response.content.decode()
+
+
+def test_a_kept_page_carries_the_headers_and_cookie_of_a_rendered_one(a_published_comment):
+    post = a_published_comment.post
+    rendered = read(a_reader(), post)
+    kept = read(a_reader(), post)
+
+    assert not served_kept(rendered) and served_kept(kept)
+    assert {**kept.headers, "ETag": ""} == {**rendered.headers, "ETag": ""}
+    assert {
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "Cross-Origin-Opener-Policy",
+    } <= kept.headers.keys()
+    assert list(kept.cookies) == list(rendered.cookies) == ["csrftoken"]
+
+
+def test_a_returning_reader_keeps_their_csrf_secret_on_a_kept_page(shown_once):
+    reader = a_reader()
+    first = read(reader, shown_once)
+    secret = first.wsgi_request.META["CSRF_COOKIE"]
+
+    again = read(reader, shown_once)
+
+    assert served_kept(again)
+    assert again.wsgi_request.META["CSRF_COOKIE"] == secret
+    assert (
+        comment_with_token(reader, shown_once, again.content.decode(), "Back again").status_code
+        == 302
+    )
+    assert Comment.objects.filter(body="Back again").exists()
+
+
+def test_a_head_request_is_answered_from_the_kept_page(shown_once):
+    response = a_reader().head(shown_once.get_absolute_url())
+
+    assert response.status_code == 200 and served_kept(response)
+
+
 def test_a_kept_page_sets_the_csrf_cookie_a_first_visitor_needs(shown_once):
     reader = a_reader()
 
@@ -119,6 +174,7 @@ def test_closing_comments_by_policy_shows_at_once(shown_once):
     policy = ModerationPolicy.current()
     policy.close_after_days = 1
     policy.save()
+    pages.site_changed()  # what the policy's admin says of every change
 
     html = read(a_reader(), shown_once).content.decode()
 
@@ -128,28 +184,26 @@ def test_closing_comments_by_policy_shows_at_once(shown_once):
 
 def test_a_page_rendered_from_data_older_than_a_change_is_never_served(a_published_comment, rf):
     post = a_published_comment.post
-    where = pagecache.place(post.published.year, post.published.month, post.slug)
+    where = pages.place(post.published.year, post.published.month, post.slug)
     stale_request = rf.get(post.get_absolute_url())
-    _, generations = pagecache.lookup(stale_request, where)
+    generations = pages.generations(where)
     # A reader has read the generations, and the old thread, when a comment is approved ...
     stale = read(a_reader(), post)
-    pagecache.post_changed(where)
+    pages.thread_changed(post.pk)
     # ... and only then keeps what they rendered.
-    pagecache.store(stale_request, where, stale, "digest", generations)
+    pages.keep(stale_request, stale, generations, None)
 
-    entry, _ = pagecache.lookup(rf.get(post.get_absolute_url()), where)
-
-    assert entry is None
+    assert pages.kept(rf.get(post.get_absolute_url())) is None
 
 
 def test_only_the_plain_and_numbered_pages_are_shared(rf):
-    assert pagecache.cacheable(rf.get("/2015/12/a/"))
-    assert pagecache.cacheable(rf.get("/2015/12/a/", {"page": "2"}))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", {"reply": "4"}))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", {"page": "x"}))
-    assert not pagecache.cacheable(rf.post("/2015/12/a/"))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", headers={"cookie": "sessionid=x"}))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", headers={"cookie": "messages=x"}))
+    assert pages.shareable(rf.get("/2015/12/a/"))
+    assert pages.shareable(rf.get("/2015/12/a/", {"page": "2"}))
+    assert not pages.shareable(rf.get("/2015/12/a/", {"reply": "4"}))
+    assert not pages.shareable(rf.get("/2015/12/a/", {"page": "x"}))
+    assert not pages.shareable(rf.post("/2015/12/a/"))
+    assert not pages.shareable(rf.get("/2015/12/a/", headers={"cookie": "sessionid=x"}))
+    assert not pages.shareable(rf.get("/2015/12/a/", headers={"cookie": "messages=x"}))
 
 
 def test_a_moderator_sees_their_buttons_on_a_page_others_read_kept(shown_once, db):
@@ -169,14 +223,14 @@ def test_the_stamp_changes_with_the_templates(tmp_path, settings):
     page = tmp_path / "templates" / "page.html"
     page.write_text("<p>one</p>")
     settings.BASE_DIR = tmp_path
-    pagecache.build_stamp.cache_clear()
+    pages.build_stamp.cache_clear()
     try:
-        before = pagecache.build_stamp()
+        before = pages.build_stamp()
         page.write_text("<p>two</p>")
-        pagecache.build_stamp.cache_clear()
-        assert pagecache.build_stamp() != before
+        pages.build_stamp.cache_clear()
+        assert pages.build_stamp() != before
     finally:
-        pagecache.build_stamp.cache_clear()
+        pages.build_stamp.cache_clear()
 
 
 def test_a_post_page_of_another_post_is_not_confused_with_this_one(shown_once):
@@ -189,19 +243,17 @@ def test_a_post_page_of_another_post_is_not_confused_with_this_one(shown_once):
 
 def test_no_kept_page_outlives_the_day_it_was_made(shown_once, monkeypatch, rf):
     post = shown_once
-    where = pagecache.place(post.published.year, post.published.month, post.slug)
-    assert pagecache.lookup(rf.get(post.get_absolute_url()), where)[0] is not None
-    tomorrow = pagecache.clock.time() + 24 * 60 * 60
-    monkeypatch.setattr(pagecache.clock, "time", lambda: tomorrow)
+    assert pages.kept(rf.get(post.get_absolute_url())) is not None
+    tomorrow = pages.clock.time() + 24 * 60 * 60
+    monkeypatch.setattr(pages.clock, "time", lambda: tomorrow)
 
-    assert pagecache.lookup(rf.get(post.get_absolute_url()), where)[0] is None
+    assert pages.kept(rf.get(post.get_absolute_url())) is None
 
 
 def test_a_process_keeps_only_its_budget_of_pages_dropping_the_least_recently_read(
     a_published_comment, rf, settings
 ):
     post = a_published_comment.post
-    where = pagecache.place(post.published.year, post.published.month, post.slug)
     budget = settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"]
     # A page of the thread for every entry, and one more: a page past the last is a 404.
     settings.FORUM_COMMENTS_PER_PAGE = 1
@@ -213,5 +265,18 @@ def test_a_process_keeps_only_its_budget_of_pages_dropping_the_least_recently_re
         read(reader, post, page=number)
     read(reader, post, page=budget + 1)
 
-    assert pagecache.lookup(rf.get(post.get_absolute_url(), {"page": 1}), where)[0] is None
-    assert pagecache.lookup(rf.get(post.get_absolute_url(), {"page": budget + 1}), where)[0]
+    assert pages.kept(rf.get(post.get_absolute_url(), {"page": 1})) is None
+    assert pages.kept(rf.get(post.get_absolute_url(), {"page": budget + 1})) is not None
+
+
+def test_a_page_kept_during_a_lockdown_is_not_served_after_the_lockdown_ends(
+    shown_once, rf, monkeypatch
+):
+    ends = timezone.now() + datetime.timedelta(minutes=10)
+    ModerationPolicy.objects.filter(pk=1).update(mode="never", lockdown_until=ends)
+    pages.site_changed()
+    assert "read by a moderator" in read(a_reader(), shown_once).content.decode()
+    assert pages.kept(rf.get(shown_once.get_absolute_url())) is not None
+
+    monkeypatch.setattr(pages.clock, "time", lambda: ends.timestamp() + 1)
+    assert pages.kept(rf.get(shown_once.get_absolute_url())) is None
