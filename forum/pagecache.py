@@ -41,7 +41,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from forum import counters, ownership, submissions
+from forum import counters, ownership, renders, submissions
 
 SITE = "page:gen:site"
 # More pages of conversations than any thread has; a longer ?page= is nobody's page.
@@ -152,20 +152,61 @@ def validator(request, digest: str) -> str:
     return f'"{hashlib.blake2b(f"{digest}:{secret}".encode(), digest_size=12).hexdigest()}"'
 
 
+def render_once(request, where: str, digest: str, generations: dict, render) -> HttpResponse:
+    """The shared page, rendered by one process of all for each version of it: the others wait
+    for that copy (forum.renders) and serve it with their reader's own tokens."""
+    if not generations:
+        return _validated(request, render(), digest)
+    rendered = None
+
+    def render_here() -> bytes | None:
+        nonlocal rendered
+        rendered = render()
+        return _blanked(rendered.content) if rendered.status_code == 200 else None
+
+    shared = renders.once(_shared_key(request, where, generations), render_here)
+    if rendered is None:
+        entry = _entry(shared, digest, generations, where)
+        _keep(request, where, entry)
+        return respond(request, entry)
+    if rendered.status_code == 200:
+        store(request, where, rendered, digest, generations)
+    return _validated(request, rendered, digest)
+
+
+def _validated(request, response: HttpResponse, digest: str) -> HttpResponse:
+    if response.status_code == 200:
+        response["ETag"] = validator(request, digest)
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def store(request, where: str, response: HttpResponse, digest: str, generations: dict) -> None:
     """Keep a freshly rendered shared page, under the generations read before its data was."""
     if not generations:
         return
-    parts, holes = _cut(response.content.decode())
-    entry = Entry(
+    _keep(request, where, _entry(response.content, digest, generations, where))
+
+
+def _entry(content: bytes, digest: str, generations: dict, where: str) -> Entry:
+    parts, holes = _cut(content.decode())
+    return Entry(
         parts=parts,
         holes=holes,
         digest=digest,
         site=generations[SITE],
         post=generations[_post_key(where)],
-        expires=clock.time() + (seconds := _seconds_left_today()),
+        expires=clock.time() + _seconds_left_today(),
     )
-    cache.set(_entry_key(request, where), entry, seconds)
+
+
+def _keep(request, where: str, entry: Entry) -> None:
+    cache.set(_entry_key(request, where), entry, max(int(entry.expires - clock.time()), 1))
+
+
+def _blanked(content: bytes) -> bytes:
+    """The page with each reader's own values left out, as it is shared between processes."""
+    return b"".join(_cut(content.decode())[0])
 
 
 def _cut(content: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
@@ -221,6 +262,12 @@ def _post_key(where: str) -> str:
 
 def _entry_key(request, where: str) -> str:
     return f"page:{build_stamp()}:{_digest(f'{where}?{request.GET.urlencode()}')}"
+
+
+def _shared_key(request, where: str, generations: dict) -> str:
+    # The date too: a copy shared just before midnight is not the page of the day after.
+    version = f"{generations[SITE]}:{generations[_post_key(where)]}:{timezone.localdate()}"
+    return f"{_entry_key(request, where)}:{version}"
 
 
 def _digest(text: str) -> str:

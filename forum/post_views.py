@@ -55,13 +55,17 @@ def post_detail(request, year: int, month: int, slug: str):
             response = _submit(request, post, form)
             if response is not None:
                 return response
+    if digest:
+        # The page every anonymous reader shares: one process renders each version of it.
+        return pagecache.render_once(
+            request,
+            where,
+            digest,
+            generations,
+            lambda: _render_post(request, post, policy, None, neighbours, status=200),
+        )
     status = 400 if form is not None else 200
-    response = _render_post(request, post, policy, form, neighbours, status=status)
-    if digest and response.status_code == 200:
-        pagecache.store(request, where, response, digest, generations)
-        response["ETag"] = pagecache.validator(request, digest)
-        response["Cache-Control"] = "private, no-cache"
-    return response
+    return _render_post(request, post, policy, form, neighbours, status=status)
 
 
 def _page_digest(request, post: Post, policy, neighbours) -> str:
