@@ -81,7 +81,7 @@ def _keep(store, key: str, made: bytes | None, claimed: bool) -> None:
 
 
 class RedisStore:
-    """The value and the claim as two Redis keys, each with its own expiry."""
+    """The value and the claim to make it as two Redis keys, each with its own expiry."""
 
     def get(self, key: str) -> bytes | None:
         return counters.on_redis(lambda client: client.get(_value(key)))
@@ -93,13 +93,9 @@ class RedisStore:
         )
 
     def put(self, key: str, value: bytes, seconds: int) -> None:
-        def put(client):
-            pipe = client.pipeline(transaction=True)
-            pipe.set(_value(key), value, ex=seconds)
-            pipe.delete(_claim(key))
-            pipe.execute()
-
-        counters.on_redis(put)
+        # The claim stays until it lapses: a reader who missed the value a moment ago must
+        # not be able to claim it again now.
+        counters.on_redis(lambda client: client.set(_value(key), value, ex=seconds))
 
     def release(self, key: str) -> None:
         counters.on_redis(lambda client: client.delete(_claim(key)))

@@ -1,0 +1,134 @@
+"""One render per version of a page: parallel misses wait for the one that renders, a failed or
+lapsed render holds nobody up for long, and an unreachable store only costs the keeping."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from forum import counters, renders
+from forum.models import RenderedPage
+from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
+
+
+@pytest.fixture
+def on_redis(redis_server, settings, monkeypatch):  # noqa: F811 (the fixture above)
+    """Renders kept in a Redis of the test's own, retried soon after an outage."""
+    settings.FORUM_COUNTERS_URL = redis_server.url
+    monkeypatch.setattr(counters, "RETRY_AFTER", 0.2)
+    yield redis_server
+    counters._STORES.pop(redis_server.url, None)
+
+
+class Renderer:
+    """A render that takes a while and counts how often it ran."""
+
+    def __init__(self, seconds: float = 0.2, content: bytes | None = b"<html>the page</html>"):
+        self.seconds, self.content = seconds, content
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes | None:
+        with self._lock:
+            self.count += 1
+        time.sleep(self.seconds)
+        return self.content
+
+
+def test_sixteen_parallel_misses_on_redis_render_once_and_all_get_the_page(on_redis):
+    render = Renderer()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        pages = list(pool.map(lambda _: renders.once("page:v1", render), range(16)))
+
+    assert render.count == 1
+    assert pages == [b"<html>the page</html>"] * 16
+
+
+def test_a_new_version_is_rendered_once_more_and_the_old_one_stays_kept(on_redis):
+    old, new = Renderer(0, b"old"), Renderer(0, b"new")
+    renders.once("page:v1", old)
+
+    assert [renders.once("page:v2", new) for _ in range(3)] == [b"new"] * 3
+    assert renders.once("page:v1", old) == b"old"
+    assert (old.count, new.count) == (1, 1)
+
+
+def test_a_render_that_fails_lets_the_next_reader_render_at_once(on_redis):
+    def broken():
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        renders.once("page:v1", broken)
+    started = time.monotonic()
+
+    assert renders.once("page:v1", Renderer(0)) == b"<html>the page</html>"
+    assert time.monotonic() - started < renders.WAIT / 2
+
+
+def test_a_page_not_worth_keeping_is_rendered_by_each_reader_without_waiting(on_redis):
+    missing = Renderer(0, None)
+
+    assert [renders.once("page:v1", missing) for _ in range(3)] == [None] * 3
+    assert missing.count == 3
+
+
+def test_a_reader_waits_at_most_a_second_for_a_render_that_never_comes(on_redis, monkeypatch):
+    # Another process claimed the render, and hangs.
+    renders.RedisStore().claim("page:v1", 30)
+    render = Renderer(0)
+    started = time.monotonic()
+
+    assert renders.once("page:v1", render) == b"<html>the page</html>"
+    assert renders.WAIT <= time.monotonic() - started < renders.WAIT + 0.5
+    assert render.count == 1
+
+
+def test_with_redis_down_each_reader_renders_and_nothing_is_kept(on_redis):
+    on_redis.stop()
+    render = Renderer(0)
+
+    assert [renders.once("page:v1", render) for _ in range(2)] == [b"<html>the page</html>"] * 2
+    assert render.count == 2
+
+
+def test_on_the_database_the_second_reader_gets_the_first_readers_page(db):
+    first, second = Renderer(0, b"first"), Renderer(0, b"second")
+
+    assert renders.once("page:v1", first) == b"first"
+    assert renders.once("page:v1", second) == b"first"
+    assert second.count == 0
+
+
+def test_on_the_database_a_claim_is_taken_by_one_reader_until_it_lapses(db, monkeypatch):
+    store = renders.DatabaseStore()
+    monkeypatch.setattr(renders.time, "time", lambda: 1000.0)
+    assert store.claim("page:v1", 2)
+    assert not store.claim("page:v1", 2)
+
+    monkeypatch.setattr(renders.time, "time", lambda: 1002.5)
+
+    assert store.claim("page:v1", 2)
+    assert not store.claim("page:v1", 2)
+
+
+def test_on_the_database_keeping_a_page_drops_the_copies_that_have_expired(db, monkeypatch):
+    store = renders.DatabaseStore()
+    monkeypatch.setattr(renders.time, "time", lambda: 1000.0)
+    store.put("page:v1", b"old", 600)
+
+    monkeypatch.setattr(renders.time, "time", lambda: 1700.0)
+    assert store.get("page:v1") is None
+    store.put("page:v2", b"new", 600)
+
+    assert list(RenderedPage.objects.values_list("key", flat=True)) == ["page:v2"]
+
+
+def test_on_the_database_a_released_claim_lets_the_next_reader_claim(db):
+    store = renders.DatabaseStore()
+    assert store.claim("page:v1", 30)
+
+    store.release("page:v1")
+
+    assert store.claim("page:v1", 30)
