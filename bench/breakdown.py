@@ -13,9 +13,9 @@ PARTS = [
     ("the view", "forum/post_views.py", "post_detail"),
     ("template rendering", "django/shortcuts.py", "render"),
     ("SQL (ORM compile and execute)", "django/db/models/sql/compiler.py", "execute_sql"),
-    ("kept page, read from the cache", "forum/pagecache.py", "lookup"),
+    ("kept page, read from the cache", "forum/pages.py", "kept"),
     ("CSRF token for the form", "django/middleware/csrf.py", "get_token"),
-    ("thread HTML, read from the cache", "forum/caching.py", "get_thread"),
+    ("thread HTML, kept or rendered", "forum/pages.py", "thread_page"),
     ("database connection set-up", "django/db/backends/base/base.py", "connect"),
 ]
 

@@ -21,7 +21,7 @@ from blogarchive import backup_file, backup_threads, blogger, bloggerhtml, merge
 from blogarchive.importer import ImportFailed
 from blogarchive.models import Label, Post
 from blogarchive.staging import StagedPost, Staging
-from forum import caching, services
+from forum import pages, services
 
 Progress = Callable[[int, int, "BackupReport"], None]
 # Blogger lets a post go without a title; here a title is part of a post's natural key.
@@ -197,7 +197,7 @@ class _Labels:
             )
             if not created:
                 # The post page lists its labels: its kept copy is stale now.
-                caching.thread_changed(post.pk)
+                pages.thread_changed(post.pk)
 
     def _pk(self, name: str) -> int:
         if name not in self.known:

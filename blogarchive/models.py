@@ -65,11 +65,6 @@ class Post(models.Model):
     blogger_id = models.CharField(_("Blogger id"), max_length=30, blank=True)
     old_path = models.CharField(_("old address"), max_length=255, blank=True)
 
-    # Bumped by forum's and moderation's services whenever what readers see of the thread may
-    # have changed: it keys the cached thread HTML and the page's ETag.
-    thread_version = models.PositiveIntegerField(default=0, editable=False)
-    thread_changed = models.DateTimeField(null=True, blank=True, editable=False)
-
     objects = PostQuerySet.as_manager()
 
     class Meta:

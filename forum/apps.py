@@ -7,9 +7,9 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self) -> None:
-        from forum import pagecache
+        from forum import pages
 
-        pagecache.connect_signals()
+        pages.connect_signals()
         post_migrate.connect(_keep_fulltext, sender=self, dispatch_uid="forum-sqlite-fulltext")
 
 

@@ -1,7 +1,6 @@
 """The post page: a post, its thread, and posting a comment or a reply (post/redirect/get)."""
 
-import hashlib
-import json
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
@@ -9,13 +8,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blogarchive.models import Post
-from forum import browsers, ownership, pagecache, selectors, services, submissions, threads
+from forum import browsers, ownership, pages, selectors, services, submissions, threads
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
@@ -34,20 +32,14 @@ def _get_post(year: int, month: int, slug: str) -> Post:
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request, year: int, month: int, slug: str):
     """A post, its whole thread, and the forms to join in; a POST adds a comment or reply."""
-    shared = pagecache.cacheable(request)
-    where = pagecache.place(year, month, slug)
-    if shared:
-        entry, generations = pagecache.lookup(request, where)
-        if entry is not None:
-            return pagecache.respond(request, entry)
+    shared = pages.shareable(request)
+    if shared and (entry := pages.kept(request)) is not None:
+        return pages.serve(request, entry)
+    # Read before the page's data, so that a change made meanwhile leaves this copy stale.
+    built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)
     policy = screening.rules_for(post)
     neighbours = selectors.neighbours(post)
-    digest = _page_digest(request, post, policy, neighbours) if shared else None
-    if digest:
-        not_modified = get_conditional_response(request, etag=pagecache.validator(request, digest))
-        if not_modified is not None:
-            return not_modified
     form = None
     if request.method == "POST":
         form = CommentForm(request.POST, post=post)
@@ -55,34 +47,14 @@ def post_detail(request, year: int, month: int, slug: str):
             response = _submit(request, post, form)
             if response is not None:
                 return response
-    if digest:
-        # The page every anonymous reader shares: one process renders each version of it.
-        return pagecache.render_once(
-            request,
-            where,
-            digest,
-            generations,
-            lambda: _render_post(request, post, policy, None, neighbours, status=200),
-        )
     status = 400 if form is not None else 200
-    return _render_post(request, post, policy, form, neighbours, status=status)
-
-
-def _page_digest(request, post: Post, policy, neighbours) -> str:
-    """What the page every anonymous reader shares is made of: the thread, the post, the comment
-    policy, the posts before and after it and the page asked for. Part of its validator, and
-    kept with its stored copy."""
-    parts = [
-        post.pk,
-        [(p.pk, p.title) if p else None for p in neighbours],
-        post.thread_version,
-        post.title,
-        post.paragraphs,
-        post.comments_open,
-        policy.stamp,
-        request.GET.urlencode(),
-    ]
-    return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=12).hexdigest()
+    render = partial(
+        _render_post, request, post, policy, form, neighbours, built_under, status=status
+    )
+    if shared:
+        # One process of all renders each version of the shared page; the others wait for it.
+        return pages.keep_once(request, built_under, policy.until, render)
+    return render()
 
 
 def comment_permalink(request, pk: int):
@@ -203,7 +175,7 @@ def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Vi
     )
 
 
-def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
+def _render_post(request, post: Post, policy, form, neighbours, built_under, *, status: int):
     notices, page_messages = _notices(request)
     viewer = _viewer(request, post, policy, notices)
     reply_to = _reply_target(request, form, post)
@@ -211,7 +183,7 @@ def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
     if reply_to is not None:
         number = threads.page_of(post, reply_to, viewer) or number
     try:
-        page = threads.thread_page(post, number, viewer)
+        page = pages.thread_page(post, number, viewer, built_under)
     except threads.PageOutOfRange as missing:
         context = {"post": post, "asked": number, "num_pages": missing.num_pages}
         return render(request, "forum/no_such_page.html", context, status=404)
@@ -244,8 +216,8 @@ def _render_post(request, post: Post, policy, form, neighbours, *, status: int):
 
 def _page_number(request) -> int:
     """The page of the thread asked for; 1 for no ?page= or one that is not a plain number
-    (pagecache.cacheable() refuses those, so such a page is shown but never kept)."""
-    return pagecache.page_number(request.GET) or 1
+    (pages.shareable() refuses those, so such a page is shown but never kept)."""
+    return pages.page_number(request.GET) or 1
 
 
 def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:

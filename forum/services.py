@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from blogarchive.models import Post
-from forum import caching, markup, transitions
+from forum import markup, pages, transitions
 from forum.models import Comment
 from moderation import screening
 
@@ -135,7 +135,7 @@ def _insert(comment: Comment, parent: Comment | None) -> Comment:
         parent = Comment.objects.select_related(None).get(pk=parent.pk)
         comment.insert_at(parent, position="last-child", save=True)
     if comment.status == Comment.Status.APPROVED:
-        caching.thread_changed(comment.post_id)
+        pages.thread_changed(comment.post_id)
     screening.comment_saved(comment)
     return comment
 
@@ -207,7 +207,7 @@ def import_thread(
         Comment.objects.bulk_update(completed, ["blogger_id", "created"], batch_size=500)
         report.completed += len(completed)
     if (report.created or completed) and not new_post:
-        caching.thread_changed(post.pk)
+        pages.thread_changed(post.pk)
     return report
 
 

@@ -1,5 +1,4 @@
-"""A post's thread as one page of HTML: read, split into pages of conversations, rendered,
-and cached for the readers who all see the same thing."""
+"""A post's thread as pages of HTML: read, split into pages of conversations, rendered."""
 
 from dataclasses import dataclass
 from itertools import groupby
@@ -9,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from blogarchive.models import Post
-from forum import caching, selectors
+from forum import selectors
 from forum.models import Comment
 from forum.rendering import Viewer, render_thread
 
@@ -66,12 +65,7 @@ def split_into_pages(comments: list[Comment], per_page: int) -> list[list[Commen
 
 
 def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
-    """One page of the thread as this viewer sees it; shared by every anonymous reader."""
-    cacheable = viewer.is_anonymous_reader
-    if cacheable:
-        cached = caching.get_thread(post, number, comments_open=viewer.comments_open)
-        if cached is not None:
-            return cached
+    """One page of the thread as this viewer sees it."""
     comments = selectors.visible_thread(post, own_ids=viewer.own_ids, moderator=viewer.moderator)
     pages = split_into_pages(comments, settings.FORUM_COMMENTS_PER_PAGE)
     if number > len(pages):
@@ -79,7 +73,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     number = max(number, 1)
     published = [c.pk for c in comments if c.status == Comment.Status.APPROVED]
     shown = pages[number - 1]
-    page = ThreadPage(
+    return ThreadPage(
         html=render_thread(shown, viewer, whole_thread=comments),
         published_count=len(published),
         number=number,
@@ -88,9 +82,6 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
         shown_count=sum(_in_full(c, viewer) for c in shown),
         comment_ids=frozenset(c.pk for c in shown),
     )
-    if cacheable:
-        caching.set_thread(post, number, page, comments_open=viewer.comments_open)
-    return page
 
 
 def _in_full(comment: Comment, viewer: Viewer) -> bool:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forum import caching
+from forum import pages
 from forum.models import Comment
 from forum.transitions import Actor, change
 from moderation import notifications
@@ -105,7 +105,7 @@ def _hide(comment: Comment, networks: int) -> Result:
     )
     if not made.made:
         return Result.FLAGGED
-    caching.thread_changed(comment.post_id)
+    pages.thread_changed(comment.post_id)
     Decision.objects.create(
         comment=comment,
         action=Decision.Action.HIDE,

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from forum import caching, markup
+from forum import markup, pages
 from forum.models import Comment
 from forum.transitions import MOVES, Actor, change, move_between
 from moderation.models import BlockedCommenter, Decision, Report
@@ -118,7 +118,7 @@ def _decide_one(comment_id: int, plan: _Plan, outcome: Outcome) -> None:
             link_token=plan.link_token,
         )
         Report.objects.filter(comment_id=comment_id, resolved=False).update(resolved=True)
-        caching.thread_changed(made.post_id)
+        pages.thread_changed(made.post_id)
         outcome.decided.append(comment_id)
 
 
@@ -137,7 +137,7 @@ def undo(decision: Decision, *, moderator=None) -> bool:
             removed_by=Comment.RemovedBy.NOBODY,
         )
         if made.made:
-            caching.thread_changed(made.post_id)
+            pages.thread_changed(made.post_id)
             Decision.objects.create(
                 comment_id=decision.comment_id,
                 action=Action.UNDO,
@@ -165,7 +165,7 @@ def correct_text(comment: Comment, body: str, *, moderator, reason: str = "") ->
         )
         if not made.made:
             return
-        caching.thread_changed(comment.post_id)
+        pages.thread_changed(comment.post_id)
         Decision.objects.create(
             comment=comment,
             action=Action.EDIT,
@@ -225,7 +225,7 @@ def delete_by_author(comment: Comment) -> bool:
             hidden_by_readers=False,
         )
         if made.made:
-            caching.thread_changed(made.post_id)
+            pages.thread_changed(made.post_id)
             Decision.objects.create(
                 comment=comment,
                 action=Action.AUTHOR_DELETE,

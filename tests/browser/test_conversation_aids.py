@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from forum.caching import thread_changed
 from forum.models import Comment
+from forum.pages import thread_changed
 from tests.browser.pages import comment_box, seed_post
 from tests.factories import make_comment
 

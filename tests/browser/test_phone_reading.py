@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
-from forum.caching import thread_changed
 from forum.models import Comment
+from forum.pages import thread_changed
 from moderation.models import ModerationPolicy
 from tests.browser.pages import comment_box, screenshot, seed_post
 from tests.factories import make_comment, make_post

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from forum import pagecache
+from forum import pages
 from forum.models import Comment
 from forum.services import submit_comment
 from moderation.models import ModerationPolicy
@@ -119,6 +119,7 @@ def test_closing_comments_by_policy_shows_at_once(shown_once):
     policy = ModerationPolicy.current()
     policy.close_after_days = 1
     policy.save()
+    pages.site_changed()  # what the policy's admin says of every change
 
     html = read(a_reader(), shown_once).content.decode()
 
@@ -128,28 +129,26 @@ def test_closing_comments_by_policy_shows_at_once(shown_once):
 
 def test_a_page_rendered_from_data_older_than_a_change_is_never_served(a_published_comment, rf):
     post = a_published_comment.post
-    where = pagecache.place(post.published.year, post.published.month, post.slug)
+    where = pages.place(post.published.year, post.published.month, post.slug)
     stale_request = rf.get(post.get_absolute_url())
-    _, generations = pagecache.lookup(stale_request, where)
+    generations = pages.generations(where)
     # A reader has read the generations, and the old thread, when a comment is approved ...
     stale = read(a_reader(), post)
-    pagecache.post_changed(where)
+    pages.thread_changed(post.pk)
     # ... and only then keeps what they rendered.
-    pagecache.store(stale_request, where, stale, "digest", generations)
+    pages.keep(stale_request, stale, generations, None)
 
-    entry, _ = pagecache.lookup(rf.get(post.get_absolute_url()), where)
-
-    assert entry is None
+    assert pages.kept(rf.get(post.get_absolute_url())) is None
 
 
 def test_only_the_plain_and_numbered_pages_are_shared(rf):
-    assert pagecache.cacheable(rf.get("/2015/12/a/"))
-    assert pagecache.cacheable(rf.get("/2015/12/a/", {"page": "2"}))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", {"reply": "4"}))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", {"page": "x"}))
-    assert not pagecache.cacheable(rf.post("/2015/12/a/"))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", headers={"cookie": "sessionid=x"}))
-    assert not pagecache.cacheable(rf.get("/2015/12/a/", headers={"cookie": "messages=x"}))
+    assert pages.shareable(rf.get("/2015/12/a/"))
+    assert pages.shareable(rf.get("/2015/12/a/", {"page": "2"}))
+    assert not pages.shareable(rf.get("/2015/12/a/", {"reply": "4"}))
+    assert not pages.shareable(rf.get("/2015/12/a/", {"page": "x"}))
+    assert not pages.shareable(rf.post("/2015/12/a/"))
+    assert not pages.shareable(rf.get("/2015/12/a/", headers={"cookie": "sessionid=x"}))
+    assert not pages.shareable(rf.get("/2015/12/a/", headers={"cookie": "messages=x"}))
 
 
 def test_a_moderator_sees_their_buttons_on_a_page_others_read_kept(shown_once, db):
@@ -169,14 +168,14 @@ def test_the_stamp_changes_with_the_templates(tmp_path, settings):
     page = tmp_path / "templates" / "page.html"
     page.write_text("<p>one</p>")
     settings.BASE_DIR = tmp_path
-    pagecache.build_stamp.cache_clear()
+    pages.build_stamp.cache_clear()
     try:
-        before = pagecache.build_stamp()
+        before = pages.build_stamp()
         page.write_text("<p>two</p>")
-        pagecache.build_stamp.cache_clear()
-        assert pagecache.build_stamp() != before
+        pages.build_stamp.cache_clear()
+        assert pages.build_stamp() != before
     finally:
-        pagecache.build_stamp.cache_clear()
+        pages.build_stamp.cache_clear()
 
 
 def test_a_post_page_of_another_post_is_not_confused_with_this_one(shown_once):
@@ -189,19 +188,17 @@ def test_a_post_page_of_another_post_is_not_confused_with_this_one(shown_once):
 
 def test_no_kept_page_outlives_the_day_it_was_made(shown_once, monkeypatch, rf):
     post = shown_once
-    where = pagecache.place(post.published.year, post.published.month, post.slug)
-    assert pagecache.lookup(rf.get(post.get_absolute_url()), where)[0] is not None
-    tomorrow = pagecache.clock.time() + 24 * 60 * 60
-    monkeypatch.setattr(pagecache.clock, "time", lambda: tomorrow)
+    assert pages.kept(rf.get(post.get_absolute_url())) is not None
+    tomorrow = pages.clock.time() + 24 * 60 * 60
+    monkeypatch.setattr(pages.clock, "time", lambda: tomorrow)
 
-    assert pagecache.lookup(rf.get(post.get_absolute_url()), where)[0] is None
+    assert pages.kept(rf.get(post.get_absolute_url())) is None
 
 
 def test_a_process_keeps_only_its_budget_of_pages_dropping_the_least_recently_read(
     a_published_comment, rf, settings
 ):
     post = a_published_comment.post
-    where = pagecache.place(post.published.year, post.published.month, post.slug)
     budget = settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"]
     # A page of the thread for every entry, and one more: a page past the last is a 404.
     settings.FORUM_COMMENTS_PER_PAGE = 1
@@ -213,5 +210,5 @@ def test_a_process_keeps_only_its_budget_of_pages_dropping_the_least_recently_re
         read(reader, post, page=number)
     read(reader, post, page=budget + 1)
 
-    assert pagecache.lookup(rf.get(post.get_absolute_url(), {"page": 1}), where)[0] is None
-    assert pagecache.lookup(rf.get(post.get_absolute_url(), {"page": budget + 1}), where)[0]
+    assert pages.kept(rf.get(post.get_absolute_url(), {"page": 1})) is None
+    assert pages.kept(rf.get(post.get_absolute_url(), {"page": budget + 1})) is not None

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.caching import thread_changed
 from forum.models import Comment
+from forum.pages import thread_changed
 from tests.factories import make_comment, make_post, make_thread
 
 

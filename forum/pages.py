@@ -1,0 +1,321 @@
+"""Kept post pages: may this response be shared, is a kept copy current, keep it.
+
+A reader with no session, no comments of their own and no message waiting sees what every such
+reader sees, except for the CSRF token and the one-use form token (forum.submissions) in the
+comment forms. For them each process keeps the rendered page in its own bounded cache, cut where
+those tokens go; serving it again (forum.middleware.KeptPageMiddleware, before the rest of the
+middleware) is a read of two generations from `forum.counters`, no template and no other SQL.
+The HTML of a page of the thread is kept the same way, for readers whose page is their own.
+
+This module alone knows what makes a kept page stale. It is current while these are as they
+were when it was built:
+
+- the post's generation: `thread_changed()` (a comment added, decided, edited or removed);
+- the site's generation: `site_changed()` (a post saved or deleted, the comment policy);
+- the day: a post's comments can close, or come under moderation, at midnight by age alone;
+- the policy's `until`: a lockdown that ends by the clock changes no generation;
+- the build stamp: a deploy (code, templates, static files) starts afresh.
+
+Generations are read before the data they guard, and a change replaces its generation at once
+and again when its transaction has committed: a reader who rendered the old data in between
+keeps it under a generation that is no longer current, which is never read (it expires).
+While the generations cannot be read (Redis down) nothing is kept or served from keeping; a
+change that could not be announced then is announced site-wide once the counters answer again.
+"""
+
+import hashlib
+import re
+import time as clock
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import cache as once
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+
+from blogarchive.models import Post
+from forum import counters, ownership, renders, submissions, threads
+
+SITE = "page:gen:site"
+# More pages of conversations than any thread has; a longer ?page= is nobody's page.
+MAX_PAGE_DIGITS = 5
+# The hidden inputs whose values are each reader's own, by what fills them.
+CSRF, FORM = "csrf", "form"
+_HOLES = {"csrfmiddlewaretoken": CSRF, submissions.FIELD: FORM}
+_TOKEN_INPUT = re.compile(
+    rf'<input type="hidden" name="({"|".join(_HOLES)})" value="(?P<value>[^"]*)"'
+)
+
+
+@dataclass(frozen=True)
+class Generations:
+    """The generations a post's pages are built under: the site's and the post's own."""
+
+    post_key: str
+    site: int
+    post: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    parts: tuple[bytes, ...]  # the page's bytes, cut where each reader's own values go
+    holes: tuple[str, ...]  # what goes in each cut, in order: CSRF or FORM
+    built_under: Generations
+    expires: float  # time.time() when it may no longer be the page: midnight, or `until`
+    version: str  # what every reader's validator of this page is made from
+
+    @property
+    def needs_token(self) -> bool:
+        return CSRF in self.holes
+
+    def filled(self, csrf_token: bytes) -> bytes:
+        """The page with this reader's CSRF token, and a new token in each comment form."""
+        pieces = [self.parts[0]]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            pieces.append(csrf_token if hole == CSRF else submissions.new_token().encode())
+            pieces.append(part)
+        return b"".join(pieces)
+
+
+def shareable(request) -> bool:
+    """Whether this request is for the page every anonymous reader shares."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    # Comments of their own, a session or a message waiting make a page the reader's alone.
+    personal = {ownership.COOKIE, settings.SESSION_COOKIE_NAME, "messages"}
+    if personal & request.COOKIES.keys():
+        return False
+    # Only the plain page and its numbered pages: ?reply= opens a form of its own.
+    query = request.GET
+    return not query or (query.keys() == {"page"} and page_number(query) is not None)
+
+
+def page_number(query) -> int | None:
+    """The one ?page= of a query as a thread page number, if written the one way it can be.
+
+    ASCII digits without a leading zero, and only a few: "٢", "02", "2&page=2" or a hundred
+    digits would each name a page of its own to keep, so anyone could fill the cache at will.
+    """
+    values = query.getlist("page")
+    if len(values) != 1:
+        return None
+    text = values[0]
+    if not (text.isascii() and text.isdigit()) or text[0] == "0" or len(text) > MAX_PAGE_DIGITS:
+        return None
+    return int(text)
+
+
+def place(year: int, month: int, slug: str) -> str:
+    """What names a post here, as its address does."""
+    return f"{year:04d}/{month:02d}/{slug}"
+
+
+def generations(where: str) -> Generations | None:
+    """The generations now current for the pages of the post at `where` (None: unknown)."""
+    return _read(_post_key(where))
+
+
+def _read(post_key: str) -> Generations | None:
+    try:
+        _announce_missed_changes()
+        found = counters.generations([SITE, post_key])
+    except counters.Unavailable:
+        return None
+    return Generations(post_key, found[SITE], found[post_key])
+
+
+def kept(request) -> Entry | None:
+    """The kept copy of the page asked for, if there is one and it is current."""
+    if not shareable(request):
+        return None
+    entry = cache.get(_entry_key(request))
+    if not isinstance(entry, Entry) or entry.expires <= clock.time():
+        return None
+    if _read(entry.built_under.post_key) != entry.built_under:
+        return None
+    return entry
+
+
+def serve(request, entry: Entry) -> HttpResponse:
+    """The kept page for this reader: a 304 if they have it, else the page with their tokens."""
+    token = get_token(request).encode() if entry.needs_token else b""
+    response = HttpResponse(entry.filled(token))
+    response["Content-Length"] = str(len(response.content))
+    return _validated(request, response, entry.version)
+
+
+def keep(request, response, built_under: Generations | None, until: datetime | None):
+    """Keep a freshly rendered shareable page, built under `built_under`, at most until `until`;
+    the response, with the validator every copy of it carries (or a 304)."""
+    if built_under is None or response.status_code != 200:
+        return response
+    entry = _kept(request, response.content, built_under, _expires(until))
+    return _validated(request, response, entry.version)
+
+
+def keep_once(request, built_under: Generations | None, until: datetime | None, render):
+    """keep(render()), with one process of all rendering each version of the page: the others
+    wait for its copy (forum.renders) and serve it with their reader's own tokens."""
+    expires = _expires(until)
+    if built_under is None or expires <= clock.time():
+        return keep(request, render(), built_under, until)
+    rendered = None
+
+    def render_here() -> bytes | None:
+        nonlocal rendered
+        rendered = render()
+        if rendered.status_code != 200:
+            return None
+        # Shared without this reader's own values: each process fills in its readers' own.
+        return b"".join(_cut(rendered.content.decode())[0])
+
+    shared = renders.once(f"page:{_version(request, built_under, expires)}", render_here)
+    if rendered is not None:
+        return keep(request, rendered, built_under, until)
+    return serve(request, _kept(request, shared, built_under, expires))
+
+
+def _kept(request, content: bytes, built_under: Generations, expires: float) -> Entry:
+    """The page's copy, kept in this process's cache."""
+    parts, holes = _cut(content.decode())
+    entry = Entry(parts, holes, built_under, expires, _version(request, built_under, expires))
+    cache.set(_entry_key(request), entry, max(int(expires - clock.time()), 1))
+    return entry
+
+
+def _expires(until: datetime | None) -> float:
+    expires = _midnight().timestamp()
+    return expires if until is None else min(expires, until.timestamp())
+
+
+def _version(request, built_under: Generations, expires: float) -> str:
+    return _digest(f"{built_under}:{build_stamp()}:{expires}:{request.get_full_path()}")
+
+
+def _validated(request, response: HttpResponse, version: str) -> HttpResponse:
+    # The validator changes with the reader's CSRF secret too (the one the response leaves in
+    # their cookie), as the forms in their copy carry a token of it.
+    secret = request.META.get("CSRF_COOKIE", "")
+    etag = f'"{_digest(f"{version}:{secret}")}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _cut(content: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+    """The page's bytes cut where each reader's own values go, and what goes in each cut."""
+    parts, holes, start = [], [], 0
+    for found in _TOKEN_INPUT.finditer(content):
+        parts.append(content[start : found.start("value")].encode())
+        holes.append(_HOLES[found.group(1)])
+        start = found.end("value")
+    parts.append(content[start:].encode())
+    return tuple(parts), tuple(holes)
+
+
+def thread_page(post: Post, number: int, viewer, built_under: Generations | None):
+    """A page of the thread (threads.thread_page), kept while it is the same for everyone."""
+    if built_under is None or not viewer.is_anonymous_reader:
+        return threads.thread_page(post, number, viewer)
+    # Closing a post (by hand, or by age at midnight) takes every Reply link off the page.
+    state = "open" if viewer.comments_open else "closed"
+    key = f"thread:{_digest(f'{built_under}:{build_stamp()}:{_midnight()}:{number}:{state}')}"
+    page = cache.get(key)
+    if page is None:
+        page = threads.thread_page(post, number, viewer)
+        cache.set(key, page, max(int(_midnight().timestamp() - clock.time()), 1))
+    return page
+
+
+def thread_changed(post_id: int) -> None:
+    """What readers see of a post's thread has changed: no kept page of it is current."""
+    published, slug = Post.objects.values_list("published", "slug").get(pk=post_id)
+    _replace_generation(_post_key(place(published.year, published.month, slug)))
+
+
+def site_changed() -> None:
+    """Something every page may show has changed: no kept page is current."""
+    _replace_generation(SITE)
+
+
+# Changes this process could not announce while the counters were unreachable.
+_missed: set[str] = set()
+
+
+def _replace_generation(key: str) -> None:
+    # Now, so that this transaction's own later reads miss; and once more after the commit,
+    # for a reader who rendered the old data between now and then.
+    _renew(key)
+    transaction.on_commit(lambda: _renew(key))
+
+
+def _renew(key: str) -> None:
+    # Called after COMMIT too: an unreachable store must not turn a stored change into an error.
+    try:
+        counters.renew(key)
+    except counters.Unavailable:
+        _missed.add(key)
+
+
+def _announce_missed_changes() -> None:
+    """Make every kept page stale once the counters answer again after a missed change."""
+    if _missed:
+        counters.renew(SITE)
+        _missed.clear()
+
+
+def _post_key(where: str) -> str:
+    return f"page:gen:{_digest(where)}"
+
+
+def _entry_key(request) -> str:
+    return f"page:{build_stamp()}:{_digest(request.get_full_path())}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _midnight() -> datetime:
+    """The end of today, in the site's time zone."""
+    now = timezone.localtime()
+    return datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+
+
+@once
+def build_stamp() -> str:
+    """Changes with the templates, the static files and the code that renders a page."""
+    root = Path(settings.BASE_DIR)
+    sources = sorted(
+        path
+        for folder in ("templates", "static", "forum")
+        for path in (root / folder).rglob("*")
+        if path.is_file() and path.suffix in {".html", ".css", ".js", ".py"}
+    )
+    digest = hashlib.blake2b(digest_size=6)
+    digest.update(str(settings.FORUM_COMMENTS_PER_PAGE).encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _post_saved(sender, **kwargs) -> None:
+    # An edited post may have moved to another address; a new or deleted one is the previous
+    # or next post that the pages of its neighbours link to.
+    site_changed()
+
+
+def connect_signals() -> None:
+    """Follow posts saved or deleted anywhere: blogarchive cannot call forum to say so."""
+    post_save.connect(_post_saved, sender=Post, dispatch_uid="pages-post-saved")
+    post_delete.connect(_post_saved, sender=Post, dispatch_uid="pages-post-deleted")
