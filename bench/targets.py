@@ -231,12 +231,15 @@ def busy_post(database: str, figures: dict) -> Target:
     holds = p99 <= 2 and share >= 0.85
     why = ""
     if not holds:
+        rendering = made["renders"] * (made["median_ms"] or 0) / 1000 / loaded["seconds"]
         why = (
-            f"{_comments_posted(loaded)} comments posted; each new version is rendered once "
-            f"(median {made['median_ms']} ms of server time, {made['after_waiting']} renders by "
-            "a reader who had waited past forum.renders.WAIT), and every comment is itself a "
-            "write that renews the thread's generation: the readers who arrive while it renders "
-            f"wait for it. Other processes took {_share(loaded['others_cpu_share'])} of the CPUs"
+            f"{_comments_posted(loaded)} comments made {made['versions']} versions of the page, "
+            f"rendered {made['renders']} times (median {made['median_ms']} ms, "
+            f"{made['after_waiting']} by a reader who had waited past forum.renders.WAIT): "
+            f"{rendering:.2f} s of rendering per second of the run, the whole thread's SQL and "
+            "template each time. A reader who arrives meanwhile waits for the new version, as "
+            "no page older than a committed change may be served. Other processes took "
+            f"{_share(loaded['others_cpu_share'])} of the CPUs"
         )
     return Target(name, database, figure, goal, holds, why)
 
