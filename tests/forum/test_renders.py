@@ -7,18 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from forum import counters, renders
+from forum import renders
 from forum.models import RenderedPage
+from tests.forum.test_counters import on_redis  # noqa: F401 (a fixture)
 from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
-
-
-@pytest.fixture
-def on_redis(redis_server, settings, monkeypatch):  # noqa: F811 (the fixture above)
-    """Renders kept in a Redis of the test's own, retried soon after an outage."""
-    settings.FORUM_COUNTERS_URL = redis_server.url
-    monkeypatch.setattr(counters, "RETRY_AFTER", 0.2)
-    yield redis_server
-    counters._STORES.pop(redis_server.url, None)
 
 
 class Renderer:
@@ -36,7 +28,8 @@ class Renderer:
         return self.content
 
 
-def test_sixteen_parallel_misses_on_redis_render_once_and_all_get_the_page(on_redis):
+@pytest.mark.usefixtures("on_redis")
+def test_sixteen_parallel_misses_on_redis_render_once_and_all_get_the_page():
     render = Renderer()
 
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -46,7 +39,8 @@ def test_sixteen_parallel_misses_on_redis_render_once_and_all_get_the_page(on_re
     assert pages == [b"<html>the page</html>"] * 16
 
 
-def test_a_new_version_is_rendered_once_more_and_the_old_one_stays_kept(on_redis):
+@pytest.mark.usefixtures("on_redis")
+def test_a_new_version_is_rendered_once_more_and_the_old_one_stays_kept():
     old, new = Renderer(0, b"old"), Renderer(0, b"new")
     renders.once("page:v1", old)
 
@@ -55,7 +49,8 @@ def test_a_new_version_is_rendered_once_more_and_the_old_one_stays_kept(on_redis
     assert (old.count, new.count) == (1, 1)
 
 
-def test_a_render_that_fails_lets_the_next_reader_render_at_once(on_redis):
+@pytest.mark.usefixtures("on_redis")
+def test_a_render_that_fails_lets_the_next_reader_render_at_once():
     def broken():
         raise RuntimeError("template error")
 
@@ -67,14 +62,16 @@ def test_a_render_that_fails_lets_the_next_reader_render_at_once(on_redis):
     assert time.monotonic() - started < renders.WAIT / 2
 
 
-def test_a_page_not_worth_keeping_is_rendered_by_each_reader_without_waiting(on_redis):
+@pytest.mark.usefixtures("on_redis")
+def test_a_page_not_worth_keeping_is_rendered_by_each_reader_without_waiting():
     missing = Renderer(0, None)
 
     assert [renders.once("page:v1", missing) for _ in range(3)] == [None] * 3
     assert missing.count == 3
 
 
-def test_a_reader_waits_at_most_a_second_for_a_render_that_never_comes(on_redis, monkeypatch):
+@pytest.mark.usefixtures("on_redis")
+def test_a_reader_waits_at_most_a_second_for_a_render_that_never_comes():
     # Another process claimed the render, and hangs.
     renders.RedisStore().claim("page:v1", 30)
     render = Renderer(0)
@@ -85,7 +82,7 @@ def test_a_reader_waits_at_most_a_second_for_a_render_that_never_comes(on_redis,
     assert render.count == 1
 
 
-def test_with_redis_down_each_reader_renders_and_nothing_is_kept(on_redis):
+def test_with_redis_down_each_reader_renders_and_nothing_is_kept(on_redis):  # noqa: F811
     on_redis.stop()
     render = Renderer(0)
 
