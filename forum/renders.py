@@ -8,7 +8,8 @@ business, not this module's.
 
 What is kept, and the claims to make it, live where `forum.counters` keeps its numbers: Redis
 when CACHE_URL names one, else the database's `forum_renderedpage` table. A claim lapses after
-CLAIM seconds, so a process that dies mid-render holds nobody up for long. While that store
+CLAIM seconds, so a process that dies mid-render holds nobody up for long; a render that
+fails, or makes nothing worth keeping, gives its claim back at once. While that store
 cannot be reached, `render()` runs and nothing is kept.
 """
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 WAIT = 1.0  # the longest a reader waits for another process's render before making its own
 POLL = 0.01  # a read of one key: cheap, and a waiting reader is served soon after
+# Longer than WAIT: a render slower than the wait is left to finish before anyone else claims.
 CLAIM = 2.0
 # Long enough for every process to take a copy of its own after a change, short enough that
 # the superseded versions of a busy page take little room (each process keeps its copy longer).
