@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,30 +29,36 @@ def _get_post(year: int, month: int, slug: str) -> Post:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request, year: int, month: int, slug: str):
-    """A post, its whole thread, and the forms to join in; a POST adds a comment or reply."""
-    shared = pages.shareable(request)
-    if shared and (entry := pages.kept(request)) is not None:
+    """The post page's one address: read it (GET, HEAD), or post a comment to it (POST)."""
+    view = post_comment if request.method == "POST" else show_post
+    return view(request, year, month, slug)
+
+
+def show_post(request, year: int, month: int, slug: str):
+    """A post, its whole thread, and the forms to join in."""
+    if (entry := pages.kept(request)) is not None:
         return pages.serve(request, entry)
     # Read before the page's data, so that a change made meanwhile leaves this copy stale.
     built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)
-    policy = screening.rules_for(post)
-    neighbours = selectors.neighbours(post)
-    form = None
-    if request.method == "POST":
-        form = CommentForm(request.POST, post=post)
-        if form.is_valid():
-            response = _submit(request, post, form)
-            if response is not None:
-                return response
-    status = 400 if form is not None else 200
-    render = partial(
-        _render_post, request, post, policy, form, neighbours, built_under, status=status
-    )
-    if shared:
+    rules = screening.rules_for(post)
+    if pages.shareable(request):
         # One process of all renders each version of the shared page; the others wait for it.
-        return pages.keep_once(request, built_under, policy.until, render)
-    return render()
+        render = partial(_render_post, request, post, rules, built_under)
+        return pages.keep_once(request, built_under, rules.until, render)
+    return _render_post(request, post, rules, built_under)
+
+
+def post_comment(request, year: int, month: int, slug: str):
+    """Store a comment or a reply and go to it; or the page again, with the form's errors."""
+    post = _get_post(year, month, slug)
+    form = CommentForm(request.POST, post=post)
+    if form.is_valid():
+        response = _submit(request, post, form)
+        if response is not None:
+            return response
+    rules = screening.rules_for(post)
+    return _render_post(request, post, rules, None, form=form, status=400)
 
 
 def comment_permalink(request, pk: int):
@@ -175,9 +179,10 @@ def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Vi
     )
 
 
-def _render_post(request, post: Post, policy, form, neighbours, built_under, *, status: int):
+def _render_post(request, post: Post, rules, built_under, *, form=None, status: int = 200):
+    """The post page; `form` is a comment or reply form that failed, shown with its errors."""
     notices, page_messages = _notices(request)
-    viewer = _viewer(request, post, policy, notices)
+    viewer = _viewer(request, post, rules, notices)
     reply_to = _reply_target(request, form, post)
     number = _page_number(request)
     if reply_to is not None:
@@ -189,29 +194,32 @@ def _render_post(request, post: Post, policy, form, neighbours, built_under, *, 
         return render(request, "forum/no_such_page.html", context, status=404)
     # A message about a comment this page does not show goes to the top after all.
     page_messages += [n for n in notices if n.comment_id not in page.comment_ids]
-    new_form, reply_form = CommentForm(post=post), None
-    if reply_to is not None:
-        reply_form = form or CommentForm(post=post, initial={"parent": reply_to})
-    elif form is not None:
-        new_form = form
-    thread_html = page.html
-    moderated = policy.holds_every_comment
-    if reply_form is not None:
-        thread_html = _with_reply_form(request, post, page.html, reply_to, reply_form, moderated)
+    if reply_to not in page.comment_ids:
+        reply_to = None
+    thread_before, thread_after = page.cut_inside(reply_to)
+    older, newer = selectors.neighbours(post)
     context = {
         "post": post,
         "page": page,
-        "thread_html": thread_html,
+        "thread_before": thread_before,
+        "thread_after": thread_after,
         "labels": list(post.labels.all()),
         "comments_open": viewer.comments_open,
-        "moderated": moderated,
-        "form": new_form,
+        "moderated": rules.holds_every_comment,
         "reply_to": reply_to,
-        "older": neighbours[0],
-        "newer": neighbours[1],
+        "older": older,
+        "newer": newer,
         "page_messages": page_messages,
     }
+    context["form"], context["reply_form"] = _forms(post, form, reply_to)
     return render(request, "forum/post_detail.html", context, status=status)
+
+
+def _forms(post: Post, failed: CommentForm | None, reply_to: int | None):
+    """The form at the foot of the page, and the reply form (or None): new, or the failed one."""
+    if reply_to is None:
+        return failed or CommentForm(post=post), None
+    return CommentForm(post=post), failed or CommentForm(post=post, initial={"parent": reply_to})
 
 
 def _page_number(request) -> int:
@@ -230,22 +238,3 @@ def _reply_target(request, form: CommentForm | None, post: Post) -> int | None:
     if target is None or not post.comments.published().filter(pk=target).exists():
         return None
     return target
-
-
-def _with_reply_form(request, post, thread_html, reply_to: int, form: CommentForm, moderated):
-    """Open the reply form inside the comment it answers (no JavaScript needed)."""
-    anchor = thread_html.find(f'id="c{reply_to}"')
-    end = thread_html.find("</article>", anchor)
-    if anchor < 0 or end < 0:
-        return thread_html
-    context = {
-        "form": form,
-        "form_id": "reply-form",
-        "heading": _("Your reply"),
-        "post": post,
-        "reply_to": reply_to,
-        "moderated": moderated,
-    }
-    html = render_to_string("forum/_comment_form.html", context, request=request)
-    # Both halves come from render_thread and the form from a template: all already escaped.
-    return mark_safe(thread_html[:end] + html + thread_html[end:])

@@ -2,7 +2,7 @@
 
 A thread can hold thousands of comments. Rendering each through the template engine costs
 tens of microseconds per tag; here each comment is one string format, so a 10,000-comment
-thread renders in a few tens of milliseconds, and the result can be cached whole. Everything
+thread renders in a few tens of milliseconds, and the result can be kept whole. Everything
 but body_html (sanitised on write by forum.markup) is escaped here.
 """
 
@@ -85,10 +85,15 @@ class _Strings:
     removed: str = field(default_factory=lambda: _("a removed comment"))
 
 
+# What closes each comment's <article>: render_thread leaves it to its caller, who may place a
+# form inside the comment first.
+CLOSE_COMMENT = "</article>\n"
+
+
 def render_thread(
     comments: list[Comment], viewer: Viewer, *, whole_thread: list[Comment] | None = None
-) -> SafeString:
-    """The HTML of a page of the thread, one <article> per comment, indented by depth.
+) -> tuple[tuple[int, SafeString], ...]:
+    """Each comment of a page of the thread, with its <article> (indented by depth) still open.
 
     `whole_thread` (all pages) lets a time mentioned in a comment link to a comment on
     another page.
@@ -109,14 +114,15 @@ def render_thread(
         answered = _in_reply_to(comment, names, strings, href)
         if shown:
             body = link_times(comment.body_html, times, comment, href)
-            parts.append(_full(comment, body, viewer, strings, urls, answered))
+            html = _full(comment, body, viewer, strings, urls, answered)
         else:
-            parts.append(
+            html = (
                 f'<article class="{_classes(comment)} is-removed" id="c{comment.pk}">'
                 f"{answered}"
-                f'<p class="comment-removed">{escape(comment.placeholder)}</p></article>\n'
+                f'<p class="comment-removed">{escape(comment.placeholder)}</p>'
             )
-    return mark_safe("".join(parts))  # every part is escaped above
+        parts.append((comment.pk, mark_safe(html)))  # every part is escaped above
+    return tuple(parts)
 
 
 def _classes(comment: Comment) -> str:
@@ -185,8 +191,7 @@ def _full(comment, body: str, viewer: Viewer, strings: _Strings, urls, answered:
         f'<a class="permalink" href="#c{pk}">{_when(comment)}</a></header>'
         f"{answered}{_told(comment, viewer)}{_notice(comment, viewer)}"
         f'<div class="comment-body">{body}</div>'
-        f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}'
-        f"</div></article>\n"
+        f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}</div>'
     )
 
 

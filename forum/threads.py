@@ -4,18 +4,18 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from blogarchive.models import Post
 from forum import selectors
 from forum.models import Comment
-from forum.rendering import Viewer, render_thread
+from forum.rendering import CLOSE_COMMENT, Viewer, render_thread
 
 
 @dataclass(frozen=True)
 class ThreadPage:
-    html: SafeString
+    articles: tuple[tuple[int, SafeString], ...]  # (comment id, its <article> left open)
     published_count: int
     number: int
     num_pages: int
@@ -44,6 +44,16 @@ class ThreadPage:
     @property
     def page_numbers(self) -> range:
         return range(1, self.num_pages + 1)
+
+    def cut_inside(self, comment_id: int | None) -> tuple[SafeString, SafeString]:
+        """The page's HTML cut at the end of one comment's own content, where a form in it goes:
+        what comes before the cut and what after. The whole page and nothing, without one."""
+        closed = [mark_safe(f"{article}{CLOSE_COMMENT}") for _, article in self.articles]
+        at = next((i for i, (pk, _) in enumerate(self.articles) if pk == comment_id), None)
+        if at is None:
+            return mark_safe("".join(closed)), mark_safe("")
+        before = "".join(closed[:at]) + self.articles[at][1]
+        return mark_safe(before), mark_safe(CLOSE_COMMENT + "".join(closed[at + 1 :]))
 
 
 class PageOutOfRange(Exception):
@@ -74,7 +84,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     published = [c.pk for c in comments if c.status == Comment.Status.APPROVED]
     shown = pages[number - 1]
     return ThreadPage(
-        html=render_thread(shown, viewer, whole_thread=comments),
+        articles=render_thread(shown, viewer, whole_thread=comments),
         published_count=len(published),
         number=number,
         num_pages=len(pages),

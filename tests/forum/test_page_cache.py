@@ -1,6 +1,7 @@
 """The whole post page kept for anonymous readers: served without SQL, with each reader's own
 CSRF token, and never stale."""
 
+import datetime
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from forum import pages
 from forum.models import Comment
@@ -212,3 +214,16 @@ def test_a_process_keeps_only_its_budget_of_pages_dropping_the_least_recently_re
 
     assert pages.kept(rf.get(post.get_absolute_url(), {"page": 1})) is None
     assert pages.kept(rf.get(post.get_absolute_url(), {"page": budget + 1})) is not None
+
+
+def test_a_page_kept_during_a_lockdown_is_not_served_after_the_lockdown_ends(
+    shown_once, rf, monkeypatch
+):
+    ends = timezone.now() + datetime.timedelta(minutes=10)
+    ModerationPolicy.objects.filter(pk=1).update(mode="never", lockdown_until=ends)
+    pages.site_changed()
+    assert "read by a moderator" in read(a_reader(), shown_once).content.decode()
+    assert pages.kept(rf.get(shown_once.get_absolute_url())) is not None
+
+    monkeypatch.setattr(pages.clock, "time", lambda: ends.timestamp() + 1)
+    assert pages.kept(rf.get(shown_once.get_absolute_url())) is None

@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum import markup
 from forum.models import Comment
 from forum.pages import thread_changed
 from tests.factories import make_comment, make_post, make_thread
@@ -177,6 +178,23 @@ def test_the_reply_link_opens_a_reply_form_under_that_comment(a_published_commen
     form_at = html.index('id="reply-form"')
     assert comment_at < form_at < html.index('id="comment-form"')
     assert f'name="parent" value="{a_published_comment.pk}"' in html
+
+
+def test_the_reply_form_lands_in_its_comment_whatever_another_comment_says(a_post, client):
+    earlier = make_comment(post=a_post, body="Placeholder")
+    target = make_comment(post=a_post, body="Reply to me.")
+    trap = f'Look: id="c{target.pk}" and </article> <article id="c{target.pk}">'
+    Comment.objects.filter(pk=earlier.pk).update(body=trap, body_html=markup.render(trap))
+
+    html = post_page(client, a_post, reply=target.pk).content.decode()
+
+    articles = re.split(r"(?=<article )", html)
+    holding = [a for a in articles if 'id="reply-form"' in a]
+    assert html.count('id="reply-form"') == 1
+    assert len(holding) == 1 and holding[0].startswith(
+        f'<article class="comment d0" id="c{target.pk}"'
+    )
+    assert "Reply to me." in holding[0].split('id="reply-form"')[0]
 
 
 def test_posting_a_comment_shows_it_in_place(a_post, client, moderation_off):
