@@ -1,23 +1,45 @@
-"""Answers that say what went wrong: a friendly 503 while the database cannot do its work
-(instead of a 500), and a 405 that names the methods an address does take; and the content
-security policy header, built once."""
+"""Kept post pages served before the rest of the middleware; and answers that say what went
+wrong: a friendly 503 while the database cannot do its work (instead of a 500), and a 405 that
+names the methods an address does take."""
 
 import logging
 
-from csp.constants import HEADER
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
-from django.conf import settings
-from django.db import InterfaceError, InternalError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from forum import pages
 
 logger = logging.getLogger(__name__)
 
 # PostgreSQL's SQLSTATE for a write refused by a read-only server (a standby, or
 # default_transaction_read_only): the database works, but cannot take writes for now.
 _READ_ONLY = "25006"
+
+
+class KeptPageMiddleware:
+    """Serve a kept post page (forum.pages) without sessions, authentication, messages, axes,
+    the URL resolver or the view: a reader who shares the page needs none of them.
+
+    Placed after the middleware whose headers (security, framing, content security policy) and
+    CSRF cookie every page carries, so that a kept page gets them as a rendered one does.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            entry = pages.kept(request)
+        except DatabaseError:
+            # The counters' table cannot be read: the page is rendered, or gets the 503 page.
+            entry = None
+        if entry is None:
+            return self.get_response(request)
+        # Refuse a Host header that is not allowed, as CommonMiddleware does for other pages.
+        request.get_host()
+        return pages.serve(request, entry)
 
 
 class DatabaseUnavailableMiddleware:
@@ -70,35 +92,3 @@ class MethodNotAllowedMiddleware:
             response.content = message.encode()
             response["Content-Type"] = "text/plain; charset=utf-8"
         return response
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's header, built once instead of for every response.
-
-    This site's policy has no nonces, and no view changes it, so the header is the same on
-    every response; building it took about a tenth of the time of serving a kept post page.
-    A response that does ask for something of its own (a nonce, a per-view change, a
-    report-only policy or excluded paths) goes through django-csp as before.
-    """
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        settled = not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) and not (
-            (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES")
-        )
-        self.header = build_policy() if settled else None
-
-    def process_response(self, request, response):
-        if self.header is None or not _plain(request, response):
-            return super().process_response(request, response)
-        if not (settings.DEBUG and response.status_code in (500, 404)):
-            response.headers.setdefault(HEADER, self.header)
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
-
-
-def _plain(request, response) -> bool:
-    """Neither the request nor the response asked django-csp for anything of its own."""
-    if getattr(request, "_csp_nonce", None) is not None:
-        return False
-    return not any(name.startswith("_csp") for name in vars(response))

@@ -35,9 +35,8 @@ def post_detail(request, year: int, month: int, slug: str):
 
 
 def show_post(request, year: int, month: int, slug: str):
-    """A post, its whole thread, and the forms to join in."""
-    if (entry := pages.kept(request)) is not None:
-        return pages.serve(request, entry)
+    """A post, its whole thread, and the forms to join in (a kept copy is served before this,
+    by forum.middleware.KeptPageMiddleware)."""
     # Read before the page's data, so that a change made meanwhile leaves this copy stale.
     built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)

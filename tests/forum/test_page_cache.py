@@ -70,6 +70,59 @@ def test_each_reader_of_a_kept_page_gets_a_token_that_works_for_them_only(shown_
     assert Comment.objects.filter(body="Mine to say").exists()
 
 
+def served_kept(response) -> bool:
+    """Whether the response came from the kept page, ahead of the URL resolver and the view."""
+    return response.wsgi_request.resolver_match is None
+
+
+def test_a_kept_page_is_served_before_sessions_authentication_and_the_view(shown_once):
+    response = read(a_reader(), shown_once)
+
+    assert served_kept(response)
+    assert not hasattr(response.wsgi_request, "session")
+    assert not hasattr(response.wsgi_request, "user")
+    assert "burn out" in response.content.decode()
+
+
+def test_a_kept_page_carries_the_headers_and_cookie_of_a_rendered_one(a_published_comment):
+    post = a_published_comment.post
+    rendered = read(a_reader(), post)
+    kept = read(a_reader(), post)
+
+    assert not served_kept(rendered) and served_kept(kept)
+    assert {**kept.headers, "ETag": ""} == {**rendered.headers, "ETag": ""}
+    assert {
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "Cross-Origin-Opener-Policy",
+    } <= kept.headers.keys()
+    assert list(kept.cookies) == list(rendered.cookies) == ["csrftoken"]
+
+
+def test_a_returning_reader_keeps_their_csrf_secret_on_a_kept_page(shown_once):
+    reader = a_reader()
+    first = read(reader, shown_once)
+    secret = first.wsgi_request.META["CSRF_COOKIE"]
+
+    again = read(reader, shown_once)
+
+    assert served_kept(again)
+    assert again.wsgi_request.META["CSRF_COOKIE"] == secret
+    assert (
+        comment_with_token(reader, shown_once, again.content.decode(), "Back again").status_code
+        == 302
+    )
+    assert Comment.objects.filter(body="Back again").exists()
+
+
+def test_a_head_request_is_answered_from_the_kept_page(shown_once):
+    response = a_reader().head(shown_once.get_absolute_url())
+
+    assert response.status_code == 200 and served_kept(response)
+
+
 def test_a_kept_page_sets_the_csrf_cookie_a_first_visitor_needs(shown_once):
     reader = a_reader()
 
