@@ -29,9 +29,10 @@ WAIT = 1.0  # the longest a reader waits for another process's render before mak
 POLL = 0.01  # a read of one key: cheap, and a waiting reader is served soon after
 # Longer than WAIT: a render slower than the wait is left to finish before anyone else claims.
 CLAIM = 2.0
-# Long enough for every process to take a copy of its own after a change, short enough that
-# the superseded versions of a busy page take little room (each process keeps its copy longer).
-KEEP = 600
+# Long enough for the processes that want a new version in the burst after a change to take a
+# copy each (they keep theirs longer); short, because the first page of a 1,000-comment thread
+# is about 1 MB and every comment makes a new version: at one a second, 30 MB kept at most.
+KEEP = 30
 
 
 def once(key: str, render: Callable[[], bytes | None]) -> bytes | None:

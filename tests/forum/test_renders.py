@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from forum import renders
+from forum import counters, renders
 from forum.models import RenderedPage
 from tests.forum.test_counters import on_redis  # noqa: F401 (a fixture)
 from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
@@ -129,3 +129,12 @@ def test_on_the_database_a_released_claim_lets_the_next_reader_claim(db):
     store.release("page:v1")
 
     assert store.claim("page:v1", 30)
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_copy_kept_in_redis_expires_within_seconds_as_every_comment_makes_a_new_one():
+    renders.once("page:v1", Renderer(0))
+
+    seconds = counters.on_redis(lambda client: client.ttl("forum:render:page:v1"))
+
+    assert 0 < seconds <= renders.KEEP <= 60
