@@ -90,10 +90,10 @@ MIDDLEWARE = [
     # What every response carries, kept post pages included: headers and the CSRF cookie.
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # A kept post page is served here; the rest is for every other request.
     "forum.middleware.KeptPageMiddleware",
+    "csp.middleware.CSPMiddleware",
     "forum.middleware.DatabaseUnavailableMiddleware",
     "forum.middleware.MethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

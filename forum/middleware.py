@@ -4,6 +4,8 @@ names the methods an address does take."""
 
 import logging
 
+from csp.constants import HEADER
+from csp.utils import build_policy
 from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -20,14 +22,18 @@ _READ_ONLY = "25006"
 
 class KeptPageMiddleware:
     """Serve a kept post page (forum.pages) without sessions, authentication, messages, axes,
-    the URL resolver or the view: a reader who shares the page needs none of them.
+    the content security policy middleware, the URL resolver or the view: a reader who shares
+    the page needs none of them.
 
-    Placed after the middleware whose headers (security, framing, content security policy) and
-    CSRF cookie every page carries, so that a kept page gets them as a rendered one does.
+    Placed after the middleware whose headers (security, framing) and CSRF cookie every page
+    carries, so that a kept page gets them as a rendered one does. The policy header is
+    django-csp's, built once: no kept page has a nonce or a policy of its own, and building it
+    for each response cost as much as the rest of serving the page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = build_policy()
 
     def __call__(self, request):
         try:
@@ -39,7 +45,9 @@ class KeptPageMiddleware:
             return self.get_response(request)
         # Refuse a Host header that is not allowed, as CommonMiddleware does for other pages.
         request.get_host()
-        return pages.serve(request, entry)
+        response = pages.serve(request, entry)
+        response[HEADER] = self.policy
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -6,9 +6,8 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.utils import timezone
 
 from forum.models import Comment
 
@@ -19,7 +18,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 
 def clock_of(moment: datetime) -> str:
     """The minute a comment was posted, in UK time, as readers name it: "12:51"."""
-    return f"{moment.astimezone(ZoneInfo(settings.TIME_ZONE)):%H:%M}"
+    return f"{timezone.localtime(moment):%H:%M}"
 
 
 def clocks_in(text: str) -> set[str]:
