@@ -6,9 +6,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 
-from forum import counters, renders
+from forum import counters, renders, threads
 from forum.models import RenderedPage
+from forum.services import submit_comment
 from tests.forum.test_counters import on_redis  # noqa: F401 (a fixture)
 from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
 
@@ -138,3 +141,37 @@ def test_a_copy_kept_in_redis_expires_within_seconds_as_every_comment_makes_a_ne
     seconds = counters.on_redis(lambda client: client.ttl("forum:render:page:v1"))
 
     assert 0 < seconds <= renders.KEEP <= 60
+
+
+def a_process_of_its_own() -> None:
+    """What another process sees: no page kept in this one's cache, only the shared store."""
+    cache.clear()
+
+
+def test_a_process_without_a_copy_serves_the_shared_one_without_rendering(
+    a_published_comment, monkeypatch
+):
+    post = a_published_comment.post
+    first = Client().get(post.get_absolute_url())
+    a_process_of_its_own()
+    rendered = []
+    render = threads.thread_page
+    monkeypatch.setattr(threads, "thread_page", lambda *a: rendered.append(a) or render(*a))
+
+    again = Client().get(post.get_absolute_url())
+
+    assert rendered == []
+    assert again.status_code == 200
+    assert "burn out" in again.content.decode()
+    assert len(again.content) == len(first.content)
+
+
+def test_a_shared_copy_older_than_a_committed_comment_is_never_served(
+    a_published_comment, moderation_off
+):
+    post = a_published_comment.post
+    Client().get(post.get_absolute_url())
+    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
+    a_process_of_its_own()
+
+    assert "Fresh news" in Client().get(post.get_absolute_url()).content.decode()
