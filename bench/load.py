@@ -27,19 +27,30 @@ def version() -> str:
     return (result.stdout + result.stderr).split("[")[0].strip().removeprefix("wrk ")
 
 
-def wrk(url: str, *, seconds: int, connections: int, quiet_seconds: float, server_ms: float):
+def wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    quiet_seconds: float,
+    server_ms: float,
+    returning: bool = True,
+):
     """One bounded wrk run after a warm-up; requests/s, p50/p99 latency, errors, and how much
-    of the CPUs other people's processes took meanwhile."""
+    of the CPUs other people's processes took meanwhile. `returning`: as a returning reader
+    (RETURNING_READER), else as a first-time one (no cookies)."""
     threads = min(2, connections)
     busy_before = quiet.wait_for_quiet(quiet_seconds)
+    options = {"connections": connections, "threads": threads}
+    options["headers"] = [RETURNING_READER] if returning else []
     if server_ms < SLOW_MS:
-        _run(url, seconds=1, connections=connections, threads=threads)
+        _run(url, seconds=1, **options)
     else:
         # A one-second wrk run would leave a backlog of slow requests behind it; one will do.
         with urllib.request.urlopen(url, timeout=300) as response:
             response.read()
     with quiet.Contention() as contention:
-        output = _run(url, seconds=seconds, connections=connections, threads=threads)
+        output = _run(url, seconds=seconds, **options)
     if server_ms >= SLOW_MS:
         # wrk leaves its last requests unanswered: let the server finish them first.
         time.sleep(min(connections * server_ms / 1000 / (os.cpu_count() or 1), 60))
@@ -59,10 +70,11 @@ def wrk(url: str, *, seconds: int, connections: int, quiet_seconds: float, serve
 RETURNING_READER = "Cookie: csrftoken=benchReturningReaderCsrfSecret01"
 
 
-def _run(url: str, *, seconds: int, connections: int, threads: int) -> str:
+def _run(url: str, *, seconds: int, connections: int, threads: int, headers: list[str]) -> str:
     # wrk's own timeout must exceed the slowest page, or slow pages count as errors, not latency.
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
-    args += ["--header", RETURNING_READER]
+    for header in headers:
+        args += ["--header", header]
     result = subprocess.run(
         [*args, "--latency", url], capture_output=True, text=True, timeout=seconds + 60, check=True
     )

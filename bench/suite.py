@@ -124,15 +124,20 @@ def _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes: Sizes) -> No
         behind = stack.enter_context(
             serve.gunicorn(env.python(), app, behind_env, "/", "ceiling-middleware")
         )
-        jobs = [(result["pages"][n], forum + page["url"]) for n, page in forum_pages.items()]
-        jobs.append((result.setdefault("ceiling", {}), ceiling + "/"))
-        jobs.append((result.setdefault("ceiling_middleware", {}), behind + "/"))
+        # (figures, url, as a returning reader)
+        jobs = [(result["pages"][n], forum + page["url"], True) for n, page in forum_pages.items()]
+        jobs.append((result.setdefault("ceiling", {}), ceiling + "/", True))
+        jobs.append((result.setdefault("ceiling_middleware", {}), behind + "/", True))
+        # The smallest page and the ceiling once more, for a first-time reader (no cookies).
+        first_visit = result.setdefault("first_visit", {"page": {}, "ceiling": {}})
+        jobs.append((first_visit["page"], forum + smallest, False))
+        jobs.append((first_visit["ceiling"], ceiling + "/", False))
         if xtd is not None:
             xtd_pages, xtd_env = xtd
             first = min(xtd_pages.values(), key=lambda page: page["comments"])["url"]
             app, python = "bench.xtd.wsgi:application", str(env.XTD_PYTHON)
             base = stack.enter_context(serve.gunicorn(python, app, xtd_env, first, "xtd"))
-            jobs += [(result["xtd"][n], base + page["url"]) for n, page in xtd_pages.items()]
+            jobs += [(result["xtd"][n], base + page["url"], True) for n, page in xtd_pages.items()]
         _rounds(jobs, sizes)
     result["ceiling"]["bytes"] = (env.WORK / "ceiling.html").stat().st_size
 
@@ -157,19 +162,19 @@ def _busy_post(vendor: str, forum_env: dict, forum_pages: dict, sizes: Sizes) ->
     return figures | {"comments": int(middle)}
 
 
-def _rounds(jobs: list[tuple[dict, str]], sizes: Sizes) -> None:
+def _rounds(jobs: list[tuple[dict, str, bool]], sizes: Sizes) -> None:
     """Load each page once per round; keep the run with the median throughput."""
-    runs: dict[str, list[dict]] = {url: [] for _, url in jobs}
+    runs: list[list[dict]] = [[] for _ in jobs]
     for number in range(sizes.rounds):
-        for figures, url in jobs:
+        for (figures, url, returning), done in zip(jobs, runs, strict=True):
             plan = _load_plan(figures.get("warm", {}).get("median_ms", 0), sizes)
             if number == 0 or plan["seconds"] < LONG_RUN:
-                runs[url].append(load.wrk(url, **plan))
-    for figures, url in jobs:
-        ordered = sorted(runs[url], key=lambda run: run["requests_per_second"])
+                done.append(load.wrk(url, **plan, returning=returning))
+    for (figures, _url, _returning), done in zip(jobs, runs, strict=True):
+        ordered = sorted(done, key=lambda run: run["requests_per_second"])
         figures["load"] = ordered[(len(ordered) - 1) // 2] | {
-            "rounds": [run["requests_per_second"] for run in runs[url]],
-            "others_cpu_share_max": max(run["others_cpu_share"] or 0 for run in runs[url]),
+            "rounds": [run["requests_per_second"] for run in done],
+            "others_cpu_share_max": max(run["others_cpu_share"] or 0 for run in done),
         }
 
 

@@ -25,6 +25,7 @@ def check(database: str, figures: dict) -> list[Target]:
         page_queries,
         xtd_throughput,
         ceiling_share,
+        first_visit_share,
         reply_growth,
         queue_time,
         search_time,
@@ -113,6 +114,18 @@ def ceiling_share(database: str, figures: dict) -> Target:
                 "own work, the cache check and the token, almost nothing of half the ceiling"
             )
     return Target(name, database, figure, goal, share >= 0.5, why)
+
+
+def first_visit_share(database: str, figures: dict) -> Target:
+    """The smallest page against the ceiling for a first-time reader, who sends no cookie and
+    so gets a new CSRF secret and cookie."""
+    name, goal = "Smallest page throughput vs the framework ceiling, first visit", "≥ 50%"
+    first = figures.get("first_visit", {})
+    ours, ceiling = _rps(first.get("page", {})), _rps(first.get("ceiling", {}))
+    if ours is None or not ceiling:
+        return Target(name, database, "not measured", goal, None, "wrk is not installed")
+    figure = f"{ours:,.0f} vs {ceiling:,.0f} req/s = {ours / ceiling:.0%}"
+    return Target(name, database, figure, goal, ours / ceiling >= 0.5)
 
 
 def reply_growth(database: str, figures: dict) -> Target:

@@ -163,7 +163,7 @@ def _notices(request) -> tuple[tuple[Notice, ...], list[Notice]]:
     return tuple(about), rest
 
 
-def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Viewer:
+def _viewer(request, post: Post, rules, notices: tuple[Notice, ...] = ()) -> Viewer:
     own = ownership.own_ids(request)
     if own:
         # Only the reader's comments on this post make the page theirs alone.
@@ -173,7 +173,7 @@ def _viewer(request, post: Post, policy, notices: tuple[Notice, ...] = ()) -> Vi
         own_ids=frozenset(own),
         moderator=moderator,
         csrf_token=get_token(request) if own or moderator else "",
-        comments_open=policy.accepts_comments,
+        comments_open=rules.accepts_comments,
         notices=notices,
     )
 
@@ -182,10 +182,7 @@ def _render_post(request, post: Post, rules, built_under, *, form=None, status: 
     """The post page; `form` is a comment or reply form that failed, shown with its errors."""
     notices, page_messages = _notices(request)
     viewer = _viewer(request, post, rules, notices)
-    reply_to = _reply_target(request, form, post)
-    number = _page_number(request)
-    if reply_to is not None:
-        number = threads.page_of(post, reply_to, viewer) or number
+    reply_to, number = _reply_and_page(request, post, viewer, form)
     try:
         page = pages.thread_page(post, number, viewer, built_under)
     except threads.PageOutOfRange as missing:
@@ -193,8 +190,7 @@ def _render_post(request, post: Post, rules, built_under, *, form=None, status: 
         return render(request, "forum/no_such_page.html", context, status=404)
     # A message about a comment this page does not show goes to the top after all.
     page_messages += [n for n in notices if n.comment_id not in page.comment_ids]
-    if reply_to not in page.comment_ids:
-        reply_to = None
+    reply_to = reply_to if reply_to in page.comment_ids else None
     thread_before, thread_after = page.cut_inside(reply_to)
     older, newer = selectors.neighbours(post)
     context = {
@@ -219,6 +215,15 @@ def _forms(post: Post, failed: CommentForm | None, reply_to: int | None):
     if reply_to is None:
         return failed or CommentForm(post=post), None
     return CommentForm(post=post), failed or CommentForm(post=post, initial={"parent": reply_to})
+
+
+def _reply_and_page(request, post: Post, viewer: Viewer, form) -> tuple[int | None, int]:
+    """The comment whose reply form is open (or None), and the page of the thread to show."""
+    reply_to = _reply_target(request, form, post)
+    number = _page_number(request)
+    if reply_to is not None:
+        number = threads.page_of(post, reply_to, viewer) or number
+    return reply_to, number
 
 
 def _page_number(request) -> int:

@@ -52,7 +52,8 @@ def test_the_smoke_run_measures_every_page_reply_queue_and_import(figures):
 
 @pytest.mark.skipif(not load.available(), reason="wrk is not installed")
 def test_the_smoke_run_loads_the_forum_and_the_ceiling_under_gunicorn(figures):
-    for page in [*figures["pages"].values(), figures["ceiling"]]:
+    first_visit = figures["first_visit"].values()
+    for page in [*figures["pages"].values(), figures["ceiling"], *first_visit]:
         assert page["load"]["requests_per_second"] > 0
         assert page["load"]["non_2xx"] == 0
         assert page["load"]["p99_ms"] >= page["load"]["p50_ms"] > 0
@@ -86,7 +87,7 @@ def test_the_post_page_sends_the_same_queries_whatever_the_thread_size(figures):
 def test_every_target_is_reported_in_both_files(smoke):
     results, markdown = smoke
     names = {target["name"] for target in results["targets"]}
-    assert len(names) == 9
+    assert len(names) == 10
     for name in names:
         assert name in markdown
     assert all(target["holds"] in (True, False, None) for target in results["targets"])
