@@ -21,7 +21,7 @@ def gunicorn(
     """Serve `app` (a WSGI "module:callable") on `port` (a free one unless given) until the
     block ends; yields its base URL."""
     port = port or free_port()
-    log = WORK / f"gunicorn-{name}.log"
+    log = log_of(name)
     args = [python, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
     server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     with log.open("w") as output:
@@ -40,6 +40,11 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def log_of(name: str) -> Path:
+    """Where the server of that name writes its output (its workers' logging too)."""
+    return WORK / f"gunicorn-{name}.log"
 
 
 def _wait_until_ready(process: subprocess.Popen, url: str, log: Path, timeout: float = 60) -> None:

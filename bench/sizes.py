@@ -20,6 +20,9 @@ class Sizes:
     rounds: int = 3  # each load test is repeated, interleaved with the others
     workers: int | None = None  # gunicorn workers; None: gunicorn.conf.py's own default
     connections: int = 16
+    # A busy post (bench.writers): readers on its page while writers each post a comment a second.
+    busy_seconds: int = 20
+    writers: int = 2
     warm_runs: int = 15
     cold_runs: int = 5
     reply_runs: int = 15
@@ -53,6 +56,7 @@ SMOKE = Sizes(
     rounds=1,
     workers=2,
     connections=4,
+    busy_seconds=2,
     warm_runs=3,
     cold_runs=2,
     reply_runs=3,

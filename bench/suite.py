@@ -8,7 +8,7 @@ import time
 from contextlib import ExitStack
 from urllib.parse import urlsplit
 
-from bench import archive, backup_archive, env, front, imports, load, quiet, serve
+from bench import archive, backup_archive, env, front, imports, load, quiet, serve, writers
 from bench.services import Databases
 from bench.sizes import Sizes
 
@@ -48,6 +48,7 @@ def one_database(vendor: str, databases: Databases, cache_url: str, sizes: Sizes
     result["xtd"], xtd = _xtd(vendor, databases, sizes, server)
     if load.available():
         _load_tests(vendor, result, forum_env, forum_pages, xtd, sizes)
+        result["busy_post"] = _busy_post(vendor, forum_env, forum_pages, sizes)
     else:
         result["ceiling"] = {"skipped": "wrk is not installed"}
     result["import"] = imports_of_pages(vendor, databases, migrate, cache_url, sizes)
@@ -164,6 +165,26 @@ def _through_nginx(stack: ExitStack, result: dict, forum_pages: dict, forum: str
 def _nginx_cost(nginx: front.Nginx, figures: dict) -> None:
     figures["requests"] = nginx.requests_served()
     figures["cpu_ms_per_request"] = 1000 * nginx.cpu_seconds() / max(figures["requests"], 1)
+
+
+def _busy_post(vendor: str, forum_env: dict, forum_pages: dict, sizes: Sizes) -> dict:
+    """The middle thread (1,000 comments) read by wrk with and without writers, on a server of
+    its own that logs each render (forum.renders), so that they can be counted."""
+    middle = sorted(forum_pages, key=int)[len(forum_pages) // 2]
+    step(f"{vendor}: a busy post: {int(middle):,} comments, readers with and without writers")
+    busy_env = forum_env | {"LOG_LEVEL": "INFO"}
+    url = forum_pages[middle]["url"]
+    plan = {
+        "seconds": sizes.busy_seconds,
+        "connections": sizes.connections,
+        "quiet_seconds": sizes.quiet_seconds,
+        "server_ms": 0,
+    }
+    with serve.gunicorn(env.python(), "config.wsgi:application", busy_env, url, "busy") as base:
+        figures = writers.busy_post(
+            base + url, serve.log_of("busy"), writers=sizes.writers, interval=1.0, plan=plan
+        )
+    return figures | {"comments": int(middle)}
 
 
 def _rounds(jobs: list[tuple[dict, str, bool]], sizes: Sizes) -> None:

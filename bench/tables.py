@@ -80,7 +80,8 @@ def setup(results: dict) -> list[str]:
 
 def database(vendor: str, figures: dict, sizes: dict) -> list[str]:
     lines = [f"## {vendor}", "", *_contention(figures), "", *_pages(figures), ""]
-    lines += [*_breakdown(figures), "", *_replies(figures), "", *_queue(figures), ""]
+    lines += [*_breakdown(figures), "", *_busy_post(figures), ""]
+    lines += [*_replies(figures), "", *_queue(figures), ""]
     return lines + _search(figures) + [""] + _imports(figures)
 
 
@@ -176,6 +177,31 @@ def _breakdown(figures: dict) -> list[str]:
     parts = figures.get("breakdown", [])
     lines = ["### Where the time goes (warm smallest page, cProfile, ms per request)", ""]
     return lines + [f"- {p['part']}: {p['ms_per_request']:.2f}" for p in parts]
+
+
+def _busy_post(figures: dict) -> list[str]:
+    busy = figures.get("busy_post")
+    if not busy:
+        return ["### A busy post: not measured (wrk is not installed)"]
+    lines = [
+        f"### A busy post: {busy['comments']:,} comments, {busy['writers']} writers posting a "
+        f"comment every {busy['interval']:g} s each (bench/writers.py)",
+        "",
+        "| readers | req/s | p50 / p99 ms | comments posted | renders / versions "
+        "| renders after waiting | render ms (median) | others' CPU share |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, key in (("alone", "readers_only"), ("with the writers", "with_writers")):
+        run = busy[key]
+        made = run["renders"]
+        rps, latency = _load({"load": run})
+        share = run["others_cpu_share"]
+        lines.append(
+            f"| {label} | {rps} | {latency} | {run.get('comments', {}).get('302', 0)} | "
+            f"{made['renders']} / {made['versions']} | {made['after_waiting']} | "
+            f"{_ms(made['median_ms'])} | {'' if share is None else f'{share:.0%}'} |"
+        )
+    return lines
 
 
 def _replies(figures: dict) -> list[str]:

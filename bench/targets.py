@@ -31,6 +31,7 @@ def check(database: str, figures: dict) -> list[Target]:
         search_time,
         importing,
         importing_backup,
+        busy_post,
     ]
     return [measure(database, figures) for measure in checks]
 
@@ -222,3 +223,43 @@ def importing_backup(database: str, figures: dict) -> Target:
         if missed
     ]
     return Target(name, database, figure, goal, holds, "; ".join(why))
+
+
+def busy_post(database: str, figures: dict) -> Target:
+    """Readers of a thread that two writers are commenting on, against the same readers alone."""
+    name, goal = "A busy post: readers while 2 writers comment", "p99 ≤ 2×, throughput ≥ 85%"
+    busy = figures.get("busy_post")
+    if not busy:
+        return Target(name, database, "not measured", goal, None, "wrk is not installed")
+    alone, loaded = busy["readers_only"], busy["with_writers"]
+    p99 = loaded["p99_ms"] / alone["p99_ms"]
+    share = loaded["requests_per_second"] / alone["requests_per_second"]
+    made = loaded["renders"]
+    figure = (
+        f"{_n(str(busy['comments']))} comments: p99 {loaded['p99_ms']:.1f} vs "
+        f"{alone['p99_ms']:.1f} ms = {p99:.2f}×, {loaded['requests_per_second']:,.0f} vs "
+        f"{alone['requests_per_second']:,.0f} req/s = {share:.0%}; {made['renders']} renders "
+        f"of {made['versions']} versions (at most {made['most_of_one_version']} of one)"
+    )
+    holds = p99 <= 2 and share >= 0.85
+    why = ""
+    if not holds:
+        rendering = made["renders"] * (made["median_ms"] or 0) / 1000 / loaded["seconds"]
+        why = (
+            f"{_comments_posted(loaded)} comments made {made['versions']} versions of the page, "
+            f"rendered {made['renders']} times (median {made['median_ms']} ms, "
+            f"{made['after_waiting']} by a reader who had waited past forum.renders.WAIT): "
+            f"{rendering:.2f} s of rendering per second of the run, the whole thread's SQL and "
+            "template each time. A reader who arrives meanwhile waits for the new version, as "
+            "no page older than a committed change may be served. Other processes took "
+            f"{_share(loaded['others_cpu_share'])} of the CPUs"
+        )
+    return Target(name, database, figure, goal, holds, why)
+
+
+def _comments_posted(run: dict) -> int:
+    return run["comments"].get("302", 0)
+
+
+def _share(value: float | None) -> str:
+    return "an unknown share" if value is None else f"{value:.0%}"

@@ -55,6 +55,16 @@ def renew(name: str) -> None:
     _store().renew(name)
 
 
+def in_redis() -> bool:
+    """Whether the counters live in Redis (CACHE_URL names one) rather than the database."""
+    return isinstance(_store(), RedisCounters)
+
+
+def on_redis(operation):
+    """`operation(client)` on the counters' Redis client, failing fast as the counters do."""
+    return _store().call(operation)
+
+
 def _now() -> float:
     return time.time()
 
@@ -163,7 +173,7 @@ class RedisCounters:
                 pipe.incr(_key(name))
             return dict(zip(windows, pipe.execute()[1::2], strict=True))
 
-        return self._call(count)
+        return self.call(count)
 
     def generations(self, names: list[str]) -> dict[str, int]:
         def read(client):
@@ -176,12 +186,13 @@ class RedisCounters:
                 found[name] = int(pipe.execute()[1])
             return found
 
-        return self._call(read)
+        return self.call(read)
 
     def renew(self, name: str) -> None:
-        self._call(lambda client: client.set(_key(name), _new_generation()))
+        self.call(lambda client: client.set(_key(name), _new_generation()))
 
-    def _call(self, operation):
+    def call(self, operation):
+        """`operation(client)`, or Unavailable at once while Redis has lately not answered."""
         if time.monotonic() < self._down_until:
             raise Unavailable
         try:

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from blogarchive.models import Post
-from forum import counters, ownership, submissions, threads
+from forum import counters, ownership, renders, submissions, threads
 
 SITE = "page:gen:site"
 # More pages of conversations than any thread has; a longer ?page= is nobody's page.
@@ -156,14 +156,47 @@ def keep(request, response, built_under: Generations | None, until: datetime | N
     the response, with the validator every copy of it carries (or a 304)."""
     if built_under is None or response.status_code != 200:
         return response
-    expires = _midnight().timestamp()
-    if until is not None:
-        expires = min(expires, until.timestamp())
-    version = _digest(f"{built_under}:{build_stamp()}:{expires}:{request.get_full_path()}")
-    parts, holes = _cut(response.content.decode())
-    entry = Entry(parts, holes, built_under, expires, version)
+    entry = _kept(request, response.content, built_under, _expires(until))
+    return _validated(request, response, entry.version)
+
+
+def keep_once(request, built_under: Generations | None, until: datetime | None, render):
+    """keep(render()), with one process of all rendering each version of the page: the others
+    wait for its copy (forum.renders) and serve it with their reader's own tokens."""
+    expires = _expires(until)
+    if built_under is None or expires <= clock.time():
+        return keep(request, render(), built_under, until)
+    rendered = None
+
+    def render_here() -> bytes | None:
+        nonlocal rendered
+        rendered = render()
+        if rendered.status_code != 200:
+            return None
+        # Shared without this reader's own values: each process fills in its readers' own.
+        return b"".join(_cut(rendered.content.decode())[0])
+
+    shared = renders.once(f"page:{_version(request, built_under, expires)}", render_here)
+    if rendered is not None:
+        return keep(request, rendered, built_under, until)
+    return serve(request, _kept(request, shared, built_under, expires))
+
+
+def _kept(request, content: bytes, built_under: Generations, expires: float) -> Entry:
+    """The page's copy, kept in this process's cache."""
+    parts, holes = _cut(content.decode())
+    entry = Entry(parts, holes, built_under, expires, _version(request, built_under, expires))
     cache.set(_entry_key(request), entry, max(int(expires - clock.time()), 1))
-    return _validated(request, response, version)
+    return entry
+
+
+def _expires(until: datetime | None) -> float:
+    expires = _midnight().timestamp()
+    return expires if until is None else min(expires, until.timestamp())
+
+
+def _version(request, built_under: Generations, expires: float) -> str:
+    return _digest(f"{built_under}:{build_stamp()}:{expires}:{request.get_full_path()}")
 
 
 def _validated(request, response: HttpResponse, version: str) -> HttpResponse:

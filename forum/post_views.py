@@ -1,5 +1,7 @@
 """The post page: a post, its thread, and posting a comment or a reply (post/redirect/get)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import get_token
@@ -39,10 +41,11 @@ def show_post(request, year: int, month: int, slug: str):
     built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)
     rules = screening.rules_for(post)
-    response = _render_post(request, post, rules, built_under)
     if pages.shareable(request):
-        return pages.keep(request, response, built_under, rules.until)
-    return response
+        # One process of all renders each version of the shared page; the others wait for it.
+        render = partial(_render_post, request, post, rules, built_under)
+        return pages.keep_once(request, built_under, rules.until, render)
+    return _render_post(request, post, rules, built_under)
 
 
 def post_comment(request, year: int, month: int, slug: str):

@@ -75,6 +75,17 @@ def test_the_smoke_run_loads_the_smallest_page_through_nginx_beside_the_direct_f
     assert nginx["cpu_ms_per_request"] > 0 and nginx["requests"] >= nginx["load"]["requests"]
 
 
+@pytest.mark.skipif(not load.available(), reason="wrk is not installed")
+def test_the_smoke_run_loads_a_busy_post_and_counts_its_renders(figures):
+    busy = figures["busy_post"]
+    assert busy["readers_only"]["renders"]["renders"] == 0
+    assert busy["with_writers"]["requests_per_second"] > 0
+    assert busy["with_writers"]["comments"].get("302", 0) > 0
+    made = busy["with_writers"]["renders"]
+    assert made["versions"] > 0
+    assert made["renders"] >= made["versions"]
+
+
 @pytest.mark.skipif(not XTD_PYTHON.exists(), reason="no bench/.venv-xtd (make bench creates it)")
 def test_the_smoke_run_measures_django_comments_xtd_on_the_same_thread(figures):
     for n, page in figures["xtd"].items():
@@ -92,7 +103,7 @@ def test_the_post_page_sends_the_same_queries_whatever_the_thread_size(figures):
 def test_every_target_is_reported_in_both_files(smoke):
     results, markdown = smoke
     names = {target["name"] for target in results["targets"]}
-    assert len(names) == 9
+    assert len(names) == 10
     for name in names:
         assert name in markdown
     assert all(target["holds"] in (True, False, None) for target in results["targets"])

@@ -1,0 +1,166 @@
+"""One render per version of a page, however many processes ask for it at once.
+
+`once(key, render)` gives what is kept under `key`: made already by some process, or being made
+by one (waited for, polling, up to WAIT seconds), or else made here by `render()` and kept for
+the others. A key names one version of one thing (a page and the generations it was read
+under), so what is kept under it is never replaced by anything newer: staleness is the key's
+business, not this module's.
+
+What is kept, and the claims to make it, live where `forum.counters` keeps its numbers: Redis
+when CACHE_URL names one, else the database's `forum_renderedpage` table. A claim lapses after
+CLAIM seconds, so a process that dies mid-render holds nobody up for long; a render that
+fails, or makes nothing worth keeping, gives its claim back at once. While that store
+cannot be reached, `render()` runs and nothing is kept.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.db import DatabaseError, IntegrityError, transaction
+
+from forum import counters
+from forum.models import RenderedPage
+
+logger = logging.getLogger(__name__)
+
+WAIT = 1.0  # the longest a reader waits for another process's render before making its own
+POLL = 0.01  # a read of one key: cheap, and a waiting reader is served soon after
+# Longer than WAIT: a render slower than the wait is left to finish before anyone else claims.
+CLAIM = 2.0
+# Long enough for the processes that want a new version in the burst after a change to take a
+# copy each (they keep theirs longer); short, because the first page of a 1,000-comment thread
+# is about 1 MB and every comment makes a new version: at one a second, 30 MB kept at most.
+KEEP = 30
+
+
+def once(key: str, render: Callable[[], bytes | None]) -> bytes | None:
+    """What is kept under `key`, waiting for it while another process renders it; else what
+    `render()` returns here (None: nothing to keep), kept for the others."""
+    store = _store()
+    try:
+        kept, claimed = _kept_or_claimed(store, key)
+    except counters.Unavailable:
+        return render()
+    if kept is not None:
+        return kept
+    return _render(store, key, render, claimed=claimed)
+
+
+def _kept_or_claimed(store, key: str) -> tuple[bytes | None, bool]:
+    """The kept value; else whether this process has claimed the render (False: waited WAIT)."""
+    deadline = time.monotonic() + WAIT
+    while (kept := store.get(key)) is None:
+        if store.claim(key, CLAIM):
+            return None, True
+        if time.monotonic() >= deadline:
+            return None, False
+        time.sleep(POLL)
+    return kept, False
+
+
+def _render(store, key: str, render, *, claimed: bool) -> bytes | None:
+    started = time.perf_counter()
+    made = None
+    try:
+        made = render()
+    finally:
+        # Also when render() fails: the claim must not keep the others waiting.
+        _keep(store, key, made, claimed)
+    ms = (time.perf_counter() - started) * 1000
+    logger.info("rendered %s in %.0f ms%s", key, ms, "" if claimed else " (after waiting)")
+    return made
+
+
+def _keep(store, key: str, made: bytes | None, claimed: bool) -> None:
+    try:
+        if made is not None:
+            store.put(key, made, KEEP)
+        elif claimed:
+            store.release(key)
+    except counters.Unavailable:
+        pass  # The others will render it themselves, as if there were no store.
+
+
+class RedisStore:
+    """The value and the claim to make it as two Redis keys, each with its own expiry."""
+
+    def get(self, key: str) -> bytes | None:
+        return counters.on_redis(lambda client: client.get(_value(key)))
+
+    def claim(self, key: str, seconds: float) -> bool:
+        milliseconds = int(seconds * 1000)
+        return bool(
+            counters.on_redis(lambda client: client.set(_claim(key), 1, nx=True, px=milliseconds))
+        )
+
+    def put(self, key: str, value: bytes, seconds: int) -> None:
+        # The claim stays until it lapses: a reader who missed the value a moment ago must
+        # not be able to claim it again now.
+        counters.on_redis(lambda client: client.set(_value(key), value, ex=seconds))
+
+    def release(self, key: str) -> None:
+        counters.on_redis(lambda client: client.delete(_claim(key)))
+
+
+def _value(key: str) -> str:
+    return f"forum:render:{key}"
+
+
+def _claim(key: str) -> str:
+    return f"forum:render-claim:{key}"
+
+
+class DatabaseStore:
+    """One `RenderedPage` row per key: a claim while its content is empty, then the content."""
+
+    def get(self, key: str) -> bytes | None:
+        rows = RenderedPage.objects.filter(key=key, content__isnull=False, expires__gt=time.time())
+        content = rows.values_list("content", flat=True).first()
+        return None if content is None else bytes(content)
+
+    def claim(self, key: str, seconds: float) -> bool:
+        now = time.time()
+        # A read first: waiting readers poll here, and must not queue for SQLite's write lock.
+        if RenderedPage.objects.filter(key=key, expires__gt=now).exists():
+            return False
+        try:
+            with _writing():
+                RenderedPage.objects.create(key=key, content=None, expires=now + seconds)
+            return True
+        except IntegrityError:
+            pass
+        # A lapsed claim or an expired copy is in the way: the one update that finds it
+        # still lapsed takes it over.
+        with _writing():
+            lapsed = RenderedPage.objects.filter(key=key, expires__lte=now)
+            return lapsed.update(content=None, expires=now + seconds) == 1
+
+    def put(self, key: str, value: bytes, seconds: int) -> None:
+        now = time.time()
+        with _writing():
+            RenderedPage.objects.update_or_create(
+                key=key, defaults={"content": value, "expires": now + seconds}
+            )
+            RenderedPage.objects.filter(expires__lte=now).delete()
+
+    def release(self, key: str) -> None:
+        with _writing():
+            RenderedPage.objects.filter(key=key, content__isnull=True).delete()
+
+
+@contextmanager
+def _writing():
+    """A savepoint around a write; a refused write (a read-only standby) as Unavailable."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise
+    except DatabaseError as error:
+        raise counters.Unavailable from error
+
+
+def _store():
+    return RedisStore() if counters.in_redis() else DatabaseStore()

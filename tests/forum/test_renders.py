@@ -1,0 +1,177 @@
+"""One render per version of a page: parallel misses wait for the one that renders, a failed or
+lapsed render holds nobody up for long, and an unreachable store only costs the keeping."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from forum import counters, renders, threads
+from forum.models import RenderedPage
+from forum.services import submit_comment
+from tests.forum.test_counters import on_redis  # noqa: F401 (a fixture)
+from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
+
+
+class Renderer:
+    """A render that takes a while and counts how often it ran."""
+
+    def __init__(self, seconds: float = 0.2, content: bytes | None = b"<html>the page</html>"):
+        self.seconds, self.content = seconds, content
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes | None:
+        with self._lock:
+            self.count += 1
+        time.sleep(self.seconds)
+        return self.content
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_sixteen_parallel_misses_on_redis_render_once_and_all_get_the_page():
+    render = Renderer()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        pages = list(pool.map(lambda _: renders.once("page:v1", render), range(16)))
+
+    assert render.count == 1
+    assert pages == [b"<html>the page</html>"] * 16
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_new_version_is_rendered_once_more_and_the_old_one_stays_kept():
+    old, new = Renderer(0, b"old"), Renderer(0, b"new")
+    renders.once("page:v1", old)
+
+    assert [renders.once("page:v2", new) for _ in range(3)] == [b"new"] * 3
+    assert renders.once("page:v1", old) == b"old"
+    assert (old.count, new.count) == (1, 1)
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_render_that_fails_lets_the_next_reader_render_at_once():
+    def broken():
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        renders.once("page:v1", broken)
+    started = time.monotonic()
+
+    assert renders.once("page:v1", Renderer(0)) == b"<html>the page</html>"
+    assert time.monotonic() - started < renders.WAIT / 2
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_page_not_worth_keeping_is_rendered_by_each_reader_without_waiting():
+    missing = Renderer(0, None)
+
+    assert [renders.once("page:v1", missing) for _ in range(3)] == [None] * 3
+    assert missing.count == 3
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_reader_waits_at_most_a_second_for_a_render_that_never_comes():
+    # Another process claimed the render, and hangs.
+    renders.RedisStore().claim("page:v1", 30)
+    render = Renderer(0)
+    started = time.monotonic()
+
+    assert renders.once("page:v1", render) == b"<html>the page</html>"
+    assert renders.WAIT <= time.monotonic() - started < renders.WAIT + 0.5
+    assert render.count == 1
+
+
+def test_with_redis_down_each_reader_renders_and_nothing_is_kept(on_redis):  # noqa: F811
+    on_redis.stop()
+    render = Renderer(0)
+
+    assert [renders.once("page:v1", render) for _ in range(2)] == [b"<html>the page</html>"] * 2
+    assert render.count == 2
+
+
+def test_on_the_database_the_second_reader_gets_the_first_readers_page(db):
+    first, second = Renderer(0, b"first"), Renderer(0, b"second")
+
+    assert renders.once("page:v1", first) == b"first"
+    assert renders.once("page:v1", second) == b"first"
+    assert second.count == 0
+
+
+def test_on_the_database_a_claim_is_taken_by_one_reader_until_it_lapses(db, monkeypatch):
+    store = renders.DatabaseStore()
+    monkeypatch.setattr(renders.time, "time", lambda: 1000.0)
+    assert store.claim("page:v1", 2)
+    assert not store.claim("page:v1", 2)
+
+    monkeypatch.setattr(renders.time, "time", lambda: 1002.5)
+
+    assert store.claim("page:v1", 2)
+    assert not store.claim("page:v1", 2)
+
+
+def test_on_the_database_keeping_a_page_drops_the_copies_that_have_expired(db, monkeypatch):
+    store = renders.DatabaseStore()
+    monkeypatch.setattr(renders.time, "time", lambda: 1000.0)
+    store.put("page:v1", b"old", 600)
+
+    monkeypatch.setattr(renders.time, "time", lambda: 1700.0)
+    assert store.get("page:v1") is None
+    store.put("page:v2", b"new", 600)
+
+    assert list(RenderedPage.objects.values_list("key", flat=True)) == ["page:v2"]
+
+
+def test_on_the_database_a_released_claim_lets_the_next_reader_claim(db):
+    store = renders.DatabaseStore()
+    assert store.claim("page:v1", 30)
+
+    store.release("page:v1")
+
+    assert store.claim("page:v1", 30)
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_copy_kept_in_redis_expires_within_seconds_as_every_comment_makes_a_new_one():
+    renders.once("page:v1", Renderer(0))
+
+    seconds = counters.on_redis(lambda client: client.ttl("forum:render:page:v1"))
+
+    assert 0 < seconds <= renders.KEEP <= 60
+
+
+def a_process_of_its_own() -> None:
+    """What another process sees: no page kept in this one's cache, only the shared store."""
+    cache.clear()
+
+
+def test_a_process_without_a_copy_serves_the_shared_one_without_rendering(
+    a_published_comment, monkeypatch
+):
+    post = a_published_comment.post
+    first = Client().get(post.get_absolute_url())
+    a_process_of_its_own()
+    rendered = []
+    render = threads.thread_page
+    monkeypatch.setattr(threads, "thread_page", lambda *a: rendered.append(a) or render(*a))
+
+    again = Client().get(post.get_absolute_url())
+
+    assert rendered == []
+    assert again.status_code == 200
+    assert "burn out" in again.content.decode()
+    assert len(again.content) == len(first.content)
+
+
+def test_a_shared_copy_older_than_a_committed_comment_is_never_served(
+    a_published_comment, moderation_off
+):
+    post = a_published_comment.post
+    Client().get(post.get_absolute_url())
+    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
+    a_process_of_its_own()
+
+    assert "Fresh news" in Client().get(post.get_absolute_url()).content.decode()
