@@ -16,6 +16,11 @@ were when it was built:
 - the policy's `until`: a lockdown that ends by the clock changes no generation;
 - the build stamp: a deploy (code, templates, static files) starts afresh.
 
+One exception, for a busy thread: once a page has gone stale, one process of all renders the
+next version (forum.renders) while the others go on serving the page they had, for at most
+STALE_WHILE_RENDERING seconds after they last found it current. A reader whose copy is older
+than that waits for the new version instead.
+
 Generations are read before the data they guard, and a change replaces its generation at once
 and again when its transaction has committed: a reader who rendered the old data in between
 keeps it under a generation that is no longer current, which is never read (it expires).
@@ -131,16 +136,42 @@ def _read(post_key: str) -> Generations | None:
     return Generations(post_key, found[SITE], found[post_key])
 
 
+# How long a page that has just gone stale may still be served while one process renders the
+# next version: readers are not all held up by that render, nor all make it themselves.
+STALE_WHILE_RENDERING = 1.0
+# When each kept page of this process was last found current (time.monotonic()), by its key.
+_found_current: dict[str, float] = {}
+
+
 def kept(request) -> Entry | None:
-    """The kept copy of the page asked for, if there is one and it is current."""
+    """The kept copy of the page asked for, if there is one and it is current; or, for at most
+    STALE_WHILE_RENDERING seconds after it last was, while another process renders the next."""
     if not shareable(request):
         return None
-    entry = cache.get(_entry_key(request))
+    key = _entry_key(request)
+    entry = cache.get(key)
     if not isinstance(entry, Entry) or entry.expires <= clock.time():
         return None
-    if _read(entry.built_under.post_key) != entry.built_under:
-        return None
-    return entry
+    current = _read(entry.built_under.post_key)
+    if current == entry.built_under:
+        _note_current(key)
+        return entry
+    if current is not None and _lately_current(key):
+        next_version = f"page:{_version(request, current, entry.expires)}"
+        if renders.underway(next_version):
+            return entry
+    return None
+
+
+def _note_current(key: str) -> None:
+    if len(_found_current) > 10_000:
+        _found_current.clear()  # a bound: forgetting only means waiting for the next render
+    _found_current[key] = clock.monotonic()
+
+
+def _lately_current(key: str) -> bool:
+    found = _found_current.get(key)
+    return found is not None and clock.monotonic() - found <= STALE_WHILE_RENDERING
 
 
 def serve(request, entry: Entry) -> HttpResponse:
@@ -186,7 +217,9 @@ def _kept(request, content: bytes, built_under: Generations, expires: float) -> 
     """The page's copy, kept in this process's cache."""
     parts, holes = _cut(content.decode())
     entry = Entry(parts, holes, built_under, expires, _version(request, built_under, expires))
-    cache.set(_entry_key(request), entry, max(int(expires - clock.time()), 1))
+    key = _entry_key(request)
+    cache.set(key, entry, max(int(expires - clock.time()), 1))
+    _note_current(key)
     return entry
 
 

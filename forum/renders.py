@@ -48,6 +48,14 @@ def once(key: str, render: Callable[[], bytes | None]) -> bytes | None:
     return _render(store, key, render, claimed=claimed)
 
 
+def underway(key: str) -> bool:
+    """Whether some process has claimed the render of `key` and not yet kept what it made."""
+    try:
+        return _store().underway(key)
+    except counters.Unavailable:
+        return False
+
+
 def _kept_or_claimed(store, key: str) -> tuple[bytes | None, bool]:
     """The kept value; else whether this process has claimed the render (False: waited WAIT)."""
     deadline = time.monotonic() + WAIT
@@ -103,6 +111,16 @@ class RedisStore:
     def release(self, key: str) -> None:
         counters.on_redis(lambda client: client.delete(_claim(key)))
 
+    def underway(self, key: str) -> bool:
+        def ask(client):
+            both = client.pipeline(transaction=False)
+            both.exists(_claim(key))
+            both.exists(_value(key))
+            return both.execute()
+
+        claimed, made = counters.on_redis(ask)
+        return bool(claimed) and not made
+
 
 def _value(key: str) -> str:
     return f"forum:render:{key}"
@@ -113,18 +131,30 @@ def _claim(key: str) -> str:
 
 
 class DatabaseStore:
-    """One `RenderedPage` row per key: a claim while its content is empty, then the content."""
+    """One `RenderedPage` row per key: a claim while its content is empty, then the content.
+
+    `get()` reads the key's row once and remembers whether it was a live claim, so that the
+    `claim()` that follows a miss needs no second read; expired rows are dropped at most once
+    a SWEEP seconds per process, as the counters' are.
+    """
+
+    SWEEP = 60
+    _last_sweep = float("-inf")
+
+    def __init__(self):
+        self._claimed_by_another: dict[str, bool] = {}
 
     def get(self, key: str) -> bytes | None:
-        rows = RenderedPage.objects.filter(key=key, content__isnull=False, expires__gt=time.time())
-        content = rows.values_list("content", flat=True).first()
-        return None if content is None else bytes(content)
+        row = RenderedPage.objects.filter(key=key).values_list("content", "expires").first()
+        live = row is not None and row[1] > time.time()
+        self._claimed_by_another[key] = live and row[0] is None
+        return bytes(row[0]) if live and row[0] is not None else None
 
     def claim(self, key: str, seconds: float) -> bool:
-        now = time.time()
-        # A read first: waiting readers poll here, and must not queue for SQLite's write lock.
-        if RenderedPage.objects.filter(key=key, expires__gt=now).exists():
+        # Known from get(): waiting readers poll with reads, not queuing for SQLite's write lock.
+        if self._claimed_by_another.get(key, False):
             return False
+        now = time.time()
         try:
             with _writing():
                 RenderedPage.objects.create(key=key, content=None, expires=now + seconds)
@@ -139,15 +169,27 @@ class DatabaseStore:
 
     def put(self, key: str, value: bytes, seconds: int) -> None:
         now = time.time()
+        kept = {"content": value, "expires": now + seconds}
         with _writing():
-            RenderedPage.objects.update_or_create(
-                key=key, defaults={"content": value, "expires": now + seconds}
-            )
-            RenderedPage.objects.filter(expires__lte=now).delete()
+            updated = RenderedPage.objects.filter(key=key).update(**kept)
+        if not updated:  # the claim lapsed and was dropped
+            try:
+                with _writing():
+                    RenderedPage.objects.create(key=key, **kept)
+            except IntegrityError:
+                pass  # another process kept it meanwhile: the same version, the same page
+        if time.monotonic() - DatabaseStore._last_sweep >= self.SWEEP:
+            DatabaseStore._last_sweep = time.monotonic()
+            with _writing():
+                RenderedPage.objects.filter(expires__lte=now).delete()
 
     def release(self, key: str) -> None:
         with _writing():
             RenderedPage.objects.filter(key=key, content__isnull=True).delete()
+
+    def underway(self, key: str) -> bool:
+        rows = RenderedPage.objects.filter(key=key, content__isnull=True, expires__gt=time.time())
+        return rows.exists()
 
 
 @contextmanager

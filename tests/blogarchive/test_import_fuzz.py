@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from blogarchive.models import Post
 from blogarchive.parsing import ParsedComment, parse_page
+from forum import markup
 from forum.models import Comment
 
 SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
@@ -142,7 +143,9 @@ def _thread_rows(comments: tuple[ParsedComment, ...], prefix: str = "") -> list[
     for position, comment in enumerate(comments, start=1):
         key = f"{prefix}{position}"
         status = Comment.Status.REMOVED if comment.removed else Comment.Status.APPROVED
-        rows.append((key, comment.author or "", comment.body, comment.created, status))
+        # Stored as every comment is: without control characters (a stray byte may add one).
+        body = markup.normalise(comment.body)
+        rows.append((key, comment.author or "", body, comment.created, status))
         rows += _thread_rows(comment.replies, f"{key}.")
     return rows
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from forum import counters, renders, threads
+from forum import counters, pages, renders, threads
 from forum.models import RenderedPage
 from forum.services import submit_comment
 from tests.forum.test_counters import on_redis  # noqa: F401 (a fixture)
@@ -120,6 +120,8 @@ def test_on_the_database_keeping_a_page_drops_the_copies_that_have_expired(db, m
 
     monkeypatch.setattr(renders.time, "time", lambda: 1700.0)
     assert store.get("page:v1") is None
+    # A process sweeps at most once a minute: this one has not swept for longer than that.
+    monkeypatch.setattr(renders.DatabaseStore, "_last_sweep", float("-inf"))
     store.put("page:v2", b"new", 600)
 
     assert list(RenderedPage.objects.values_list("key", flat=True)) == ["page:v2"]
@@ -173,5 +175,54 @@ def test_a_shared_copy_older_than_a_committed_comment_is_never_served(
     Client().get(post.get_absolute_url())
     submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
     a_process_of_its_own()
+
+    assert "Fresh news" in Client().get(post.get_absolute_url()).content.decode()
+
+
+def another_process_renders_the_next_version(monkeypatch) -> None:
+    """As if another process had claimed the render of the page's new version, and not kept it
+    yet."""
+    monkeypatch.setattr(renders, "underway", lambda key: True)
+
+
+def test_while_another_process_renders_a_reader_gets_the_page_that_was_current_a_moment_ago(
+    a_published_comment, moderation_off, monkeypatch
+):
+    post = a_published_comment.post
+    Client().get(post.get_absolute_url())
+    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
+    another_process_renders_the_next_version(monkeypatch)
+    rendered = []
+    render = threads.thread_page
+    monkeypatch.setattr(threads, "thread_page", lambda *a: rendered.append(a) or render(*a))
+
+    meanwhile = Client().get(post.get_absolute_url())
+
+    assert meanwhile.status_code == 200
+    assert "burn out" in meanwhile.content.decode()
+    assert "Fresh news" not in meanwhile.content.decode()
+    assert rendered == []
+
+
+def test_a_page_found_current_longer_ago_than_the_allowance_is_never_served_stale(
+    a_published_comment, moderation_off, monkeypatch
+):
+    post = a_published_comment.post
+    Client().get(post.get_absolute_url())
+    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
+    another_process_renders_the_next_version(monkeypatch)
+    monkeypatch.setattr(pages, "STALE_WHILE_RENDERING", 0.0)
+
+    later = Client().get(post.get_absolute_url())
+
+    assert "Fresh news" in later.content.decode()
+
+
+def test_with_no_render_underway_the_first_reader_after_a_change_gets_the_new_page(
+    a_published_comment, moderation_off
+):
+    post = a_published_comment.post
+    Client().get(post.get_absolute_url())
+    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
 
     assert "Fresh news" in Client().get(post.get_absolute_url()).content.decode()
