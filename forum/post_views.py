@@ -15,9 +15,9 @@ from forum import browsers, ownership, pages, selectors, services, submissions, 
 from forum.forms import CommentForm
 from forum.identity import commenter_id
 from forum.models import Comment
+from forum.refusals import Refused
 from forum.rendering import Notice, Viewer
 from moderation import screening
-from moderation.screening import Refused
 
 
 def _get_post(year: int, month: int, slug: str) -> Post:
@@ -40,7 +40,8 @@ def show_post(request, year: int, month: int, slug: str):
     # Read before the page's data, so that a change made meanwhile leaves this copy stale.
     built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)
-    rules = screening.rules_for(post)
+    site = built_under.site if built_under else None
+    rules = screening.rules_for(post, site_generation=site)
     if pages.shareable(request):
         # One process of all renders each version of the shared page; the others wait for it.
         render = partial(_render_post, request, post, rules, built_under)
