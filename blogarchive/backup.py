@@ -22,7 +22,7 @@ BLOG_TITLE = "On Probation"
 _OWN_POST_IDS = 10**19
 _OWN_COMMENT_IDS = 2 * 10**19
 _EXPORTED = {
-    Comment.Status.APPROVED: "LIVE",
+    Comment.Status.PUBLISHED: "LIVE",
     Comment.Status.REMOVED: "DELETED",
     Comment.Status.REJECTED: "DELETED",
     Comment.Status.SPAM: "DELETED",

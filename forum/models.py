@@ -12,7 +12,7 @@ MAX_INDENT = 8
 
 class CommentQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Comment.Status.APPROVED)
+        return self.filter(status=Comment.Status.PUBLISHED)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
@@ -31,7 +31,9 @@ class Comment(MPTTModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Published")
+        # Stored as "approved", as it has been from the start (the admin's filter links,
+        # exports): the state itself is called published everywhere else.
+        PUBLISHED = "approved", _("Published")
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
         # By its author, or by an administrator in a Blogger backup: removed_by tells which.
@@ -136,7 +138,7 @@ class Comment(MPTTModel):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.APPROVED
+        return self.status == self.Status.PUBLISHED
 
     def get_absolute_url(self) -> str:
         """The permalink, which finds the page of a long thread the comment is on."""

@@ -116,7 +116,7 @@ def _submit(request, post: Post, form: CommentForm):
 def _thank(request, comment: Comment) -> None:
     # Shown next to the comment, where the page lands (see _notices).
     about = near_comment(comment.pk)
-    if comment.status == Comment.Status.APPROVED:
+    if comment.status == Comment.Status.PUBLISHED:
         messages.success(request, _("Thank you: your comment is published."), extra_tags=about)
     else:
         # Spam gets the same thanks as a held comment: telling a robot it was caught only

@@ -32,7 +32,7 @@ class TimeIndex:
     def __init__(self, comments: Iterable[Comment]):
         self._at: dict[str, list[tuple[datetime, int]]] = {}
         for comment in comments:
-            if comment.created and comment.status == Comment.Status.APPROVED:
+            if comment.created and comment.status == Comment.Status.PUBLISHED:
                 self._at.setdefault(clock_of(comment.created), []).append(
                     (comment.created, comment.pk)
                 )

@@ -107,7 +107,7 @@ def render_thread(
     parts = []
     names: dict[int, str] = {}  # who each comment on the page is by, for "in reply to"
     for comment in comments:
-        shown = comment.status == Status.APPROVED or _sees_in_full(comment, viewer)
+        shown = comment.status == Status.PUBLISHED or _sees_in_full(comment, viewer)
         names[comment.pk] = _reply_label(comment, strings) if shown else strings.removed
         answered = _in_reply_to(comment, names, strings, href)
         if shown:
@@ -179,7 +179,7 @@ def _when(comment: Comment) -> str:
 def _full(comment, body: str, viewer: Viewer, strings: _Strings, urls, answered: str) -> str:
     pk = comment.pk
     name = _display_name(comment, strings)
-    state = "" if comment.status == Status.APPROVED else f" is-{comment.status}"
+    state = "" if comment.status == Status.PUBLISHED else f" is-{comment.status}"
     if pk in viewer.own_ids:
         state += " is-mine"
     return (
@@ -205,7 +205,7 @@ def _told(comment: Comment, viewer: Viewer) -> str:
 def _notice(comment: Comment, viewer: Viewer) -> str:
     """What only the author (or a moderator) is told about a comment that is not published."""
     status, own = comment.status, comment.pk in viewer.own_ids
-    if status == Status.APPROVED:
+    if status == Status.PUBLISHED:
         return ""
     if status == Status.PENDING and own:
         text = _("Held for moderation: only you can see this until a moderator has read it.")
@@ -221,23 +221,23 @@ def _notice(comment: Comment, viewer: Viewer) -> str:
 def _actions(comment, viewer: Viewer, strings: _Strings, name: str, urls: "_Urls") -> str:
     pk, status = comment.pk, comment.status
     actions = []
-    if status == Status.APPROVED and viewer.comments_open:
+    if status == Status.PUBLISHED and viewer.comments_open:
         actions.append(
             f'<a class="reply-link" href="?reply={pk}#reply-form" data-reply="{pk}">'
             f'{strings.reply}<span class="visually-hidden"> to {name}</span></a>'
         )
-    if pk in viewer.own_ids and status in (Status.APPROVED, Status.PENDING):
+    if pk in viewer.own_ids and status in (Status.PUBLISHED, Status.PENDING):
         # A link to a page that asks first: one tap next to Reply must not delete anything.
         actions.append(
             f'<a class="delete-link" href="{urls.delete.format(pk=pk)}" rel="nofollow">'
             f'{strings.delete}<span class="visually-hidden"> your comment</span></a>'
         )
-    elif status == Status.APPROVED:
+    elif status == Status.PUBLISHED:
         actions.append(
             f'<a class="report-link" href="{urls.report.format(pk=pk)}" rel="nofollow">'
             f'{strings.report}<span class="visually-hidden"> this comment</span></a>'
         )
-    if viewer.moderator and status in (Status.PENDING, Status.APPROVED):
+    if viewer.moderator and status in (Status.PENDING, Status.PUBLISHED):
         actions.append(_moderator_form(comment, viewer, urls))
     return " ".join(actions)
 

@@ -27,9 +27,9 @@ def visible_thread(
         rows = rows.filter(shown)
     rows = list(rows.defer("body", "updated").in_thread_order())
     always = (
-        {Comment.Status.APPROVED, Comment.Status.PENDING}
+        {Comment.Status.PUBLISHED, Comment.Status.PENDING}
         if moderator
-        else {Comment.Status.APPROVED}
+        else {Comment.Status.PUBLISHED}
     )
     own = set(own_ids)
     keep: set[int] = set()

@@ -39,7 +39,7 @@ def _lock_tree(tree_id: int) -> None:
 
 # The move in forum.transitions that stores a new comment with each status screening gives.
 _SCREENED = {
-    Comment.Status.APPROVED: "publish",
+    Comment.Status.PUBLISHED: "publish",
     Comment.Status.PENDING: "hold",
     Comment.Status.SPAM: "refuse_as_spam",
 }
@@ -131,7 +131,7 @@ def _insert(comment: Comment, parent: Comment | None) -> None:
     # Under the lock, django-mptt reads the parent's lft/rght again (refresh_target) before it
     # numbers the reply: they may have moved since the form was validated.
     comment.insert_at(parent, position="last-child", save=True, refresh_target=True)
-    if comment.status == Comment.Status.APPROVED:
+    if comment.status == Comment.Status.PUBLISHED:
         pages.thread_changed(comment.post_id)
 
 

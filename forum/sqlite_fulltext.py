@@ -139,7 +139,7 @@ class RankedComments:
                 # whole query once per published comment (seconds); this way it runs once.
                 " AND +rowid IN (SELECT id FROM forum_comment WHERE status = %s)"
                 " ORDER BY bm25(forum_comment_fts), rowid DESC LIMIT %s OFFSET %s",
-                [self.terms, Comment.Status.APPROVED, limit, offset],
+                [self.terms, Comment.Status.PUBLISHED, limit, offset],
             )
             return [pk for (pk,) in cursor.fetchall()]
 

@@ -81,7 +81,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     if number > len(pages):
         raise PageOutOfRange(len(pages))
     number = max(number, 1)
-    published = [c.pk for c in comments if c.status == Comment.Status.APPROVED]
+    published = [c.pk for c in comments if c.status == Comment.Status.PUBLISHED]
     shown = pages[number - 1]
     return ThreadPage(
         articles=render_thread(shown, viewer, whole_thread=comments),
@@ -95,7 +95,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
 
 
 def _in_full(comment: Comment, viewer: Viewer) -> bool:
-    return comment.status == Comment.Status.APPROVED or comment.pk in viewer.own_ids
+    return comment.status == Comment.Status.PUBLISHED or comment.pk in viewer.own_ids
 
 
 def page_of(post: Post, comment_id: int, viewer: Viewer) -> int | None:

@@ -35,36 +35,36 @@ def _move(sources, target, *actors) -> Move:
     return Move(frozenset(sources), target, frozenset(actors))
 
 
-_DECIDED = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
+_DECIDED = {Comment.Status.PUBLISHED, Comment.Status.REJECTED, Comment.Status.SPAM}
 _MODERATOR, _SYSTEM = Actor.MODERATOR, Actor.SYSTEM
 MOVES: dict[str, Move] = {
     # A new comment, as screening decides it or as a capture of the blog holds it.
-    "publish": _move({NEW}, Comment.Status.APPROVED, _SYSTEM, Actor.IMPORTER),
+    "publish": _move({NEW}, Comment.Status.PUBLISHED, _SYSTEM, Actor.IMPORTER),
     "hold": _move({NEW}, Comment.Status.PENDING, _SYSTEM),
     "refuse_as_spam": _move({NEW}, Comment.Status.SPAM, _SYSTEM),
     "import_removed": _move({NEW}, Comment.Status.REMOVED, Actor.IMPORTER),
     # A moderator's decisions. Rejecting or marking as spam a published comment is a take-down.
-    "approve": _move({Comment.Status.PENDING}, Comment.Status.APPROVED, _MODERATOR),
+    "approve": _move({Comment.Status.PENDING}, Comment.Status.PUBLISHED, _MODERATOR),
     "reject": _move(
-        {Comment.Status.PENDING, Comment.Status.APPROVED}, Comment.Status.REJECTED, _MODERATOR
+        {Comment.Status.PENDING, Comment.Status.PUBLISHED}, Comment.Status.REJECTED, _MODERATOR
     ),
     "spam": _move(
-        {Comment.Status.PENDING, Comment.Status.APPROVED}, Comment.Status.SPAM, _MODERATOR
+        {Comment.Status.PENDING, Comment.Status.PUBLISHED}, Comment.Status.SPAM, _MODERATOR
     ),
     "keep": _move(
-        {Comment.Status.PENDING, Comment.Status.APPROVED}, Comment.Status.APPROVED, _MODERATOR
+        {Comment.Status.PENDING, Comment.Status.PUBLISHED}, Comment.Status.PUBLISHED, _MODERATOR
     ),
     "correct": _move(set(Comment.Status.values), None, _MODERATOR),
     # Undoing a moderator's decision is a moderator's move too.
     "reopen": _move(_DECIDED, Comment.Status.PENDING, _MODERATOR),
     "reinstate": _move(
-        {Comment.Status.REJECTED, Comment.Status.SPAM}, Comment.Status.APPROVED, _MODERATOR
+        {Comment.Status.REJECTED, Comment.Status.SPAM}, Comment.Status.PUBLISHED, _MODERATOR
     ),
     # Readers' reports may only send a published comment back to the queue.
-    "hide": _move({Comment.Status.APPROVED}, Comment.Status.PENDING, Actor.READERS),
+    "hide": _move({Comment.Status.PUBLISHED}, Comment.Status.PENDING, Actor.READERS),
     # The author's Delete never reaches what a moderator has decided against.
     "delete_own": _move(
-        {Comment.Status.PENDING, Comment.Status.APPROVED}, Comment.Status.REMOVED, Actor.AUTHOR
+        {Comment.Status.PENDING, Comment.Status.PUBLISHED}, Comment.Status.REMOVED, Actor.AUTHOR
     ),
 }
 

@@ -40,7 +40,7 @@ QUESTIONS = {Action.APPROVE: _("Approve this comment?"), Action.REJECT: _("Rejec
 BUTTONS = {Action.APPROVE: _("Approve"), Action.REJECT: _("Reject")}
 GONE = _("This comment no longer exists.")
 ALREADY = {
-    Comment.Status.APPROVED: _("This comment is already published."),
+    Comment.Status.PUBLISHED: _("This comment is already published."),
     Comment.Status.REJECTED: _("This comment has already been rejected."),
     Comment.Status.SPAM: _("This comment has already been marked as spam."),
     Comment.Status.REMOVED: _("This comment has been deleted by its author."),

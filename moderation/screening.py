@@ -63,7 +63,7 @@ def screen(
     reasons += _policy_reasons(post, policy, commenter, links=len(seen.links))
     if reasons:
         return Verdict(Comment.Status.PENDING, "; ".join(reasons)[:200], _tell_moderators)
-    return Verdict(Comment.Status.APPROVED)
+    return Verdict(Comment.Status.PUBLISHED)
 
 
 def _policy_reasons(post, policy: ModerationPolicy, commenter: str, *, links: int) -> list[str]:
@@ -192,7 +192,7 @@ def _same_text(post, commenter: str, body: str):
     recent = timezone.now() - timedelta(hours=1)
     # Compared only with what this commenter could know is there: their own comments and
     # those published. Anyone else's held comment must not be revealed by a refusal.
-    known = Q(status=Comment.Status.APPROVED, created__gte=recent)
+    known = Q(status=Comment.Status.PUBLISHED, created__gte=recent)
     if commenter:
         known |= Q(commenter=commenter)
     return Comment.objects.filter(known, post=post, body=body)

@@ -66,7 +66,7 @@ REPORT_MESSAGES = {
 def report(request, pk: int):
     """A reader flags a published comment; enough readers elsewhere send it back to the queue."""
     comment = get_object_or_404(
-        Comment.objects.select_related("post"), pk=pk, status=Comment.Status.APPROVED
+        Comment.objects.select_related("post"), pk=pk, status=Comment.Status.PUBLISHED
     )
     if request.method != "POST":
         return render(request, "moderation/report.html", {"comment": comment})

@@ -6,7 +6,7 @@ from forum.models import Comment
 
 # Keyed by the state a decision left the comment in: "3 comments approved."
 DONE = {
-    Comment.Status.APPROVED: _("approved"),
+    Comment.Status.PUBLISHED: _("approved"),
     Comment.Status.REJECTED: _("rejected"),
     Comment.Status.SPAM: _("marked as spam"),
     Comment.Status.REMOVED: _("removed"),

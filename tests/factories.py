@@ -40,7 +40,7 @@ def make_comment(
         post=post,
         body=body,
         body_html=markup.render(body),
-        status=fields.pop("status", Comment.Status.APPROVED),
+        status=fields.pop("status", Comment.Status.PUBLISHED),
         **fields,
     )
     comment.insert_at(parent, position="last-child", save=True)

@@ -37,7 +37,7 @@ def record(comment: Comment) -> str:
     if not comment.commenter:
         return "—"
     return _("%(approved)d approved, %(rejected)d rejected, %(spam)d spam") % {
-        "approved": comment.record.get(Comment.Status.APPROVED, 0),
+        "approved": comment.record.get(Comment.Status.PUBLISHED, 0),
         "rejected": comment.record.get(Comment.Status.REJECTED, 0),
         "spam": comment.record.get(Comment.Status.SPAM, 0),
     }

@@ -269,7 +269,7 @@ def test_a_backup_of_many_posts_read_ahead_by_a_helper_imports_every_comment(db,
     live = {
         e.id for e in blogger.entries(path.open("rb")) if e.kind == "comment" and e.status == "live"
     }
-    published = Comment.objects.filter(status=Comment.Status.APPROVED)
+    published = Comment.objects.filter(status=Comment.Status.PUBLISHED)
     assert set(published.values_list("blogger_id", flat=True)) == live
 
 
@@ -286,7 +286,7 @@ def test_a_backup_big_enough_to_start_its_helper_early_imports_every_comment(
     live = {
         e.id for e in blogger.entries(path.open("rb")) if e.kind == "comment" and e.status == "live"
     }
-    published = Comment.objects.filter(status=Comment.Status.APPROVED)
+    published = Comment.objects.filter(status=Comment.Status.PUBLISHED)
     assert set(published.values_list("blogger_id", flat=True)) == live
 
 

@@ -142,7 +142,7 @@ def _thread_rows(comments: tuple[ParsedComment, ...], prefix: str = "") -> list[
     rows = []
     for position, comment in enumerate(comments, start=1):
         key = f"{prefix}{position}"
-        status = Comment.Status.REMOVED if comment.removed else Comment.Status.APPROVED
+        status = Comment.Status.REMOVED if comment.removed else Comment.Status.PUBLISHED
         # Stored as every comment is: without control characters (a stray byte may add one).
         body = markup.normalise(comment.body)
         rows.append((key, comment.author or "", body, comment.created, status))

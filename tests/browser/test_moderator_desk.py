@@ -57,7 +57,7 @@ def test_a_moderator_decides_twenty_held_comments_with_one_key_each(site, open_p
     statuses = [Comment.objects.get(pk=c.pk).status for c in comments]
     assert (
         statuses
-        == [Comment.Status.APPROVED] * 10
+        == [Comment.Status.PUBLISHED] * 10
         + [Comment.Status.REJECTED] * 5
         + [Comment.Status.SPAM] * 5
     )
@@ -90,7 +90,7 @@ def test_a_row_button_works_with_javascript_off_and_its_undo_puts_the_comment_ba
     page.locator(f"#desk-{comment.pk}").get_by_role("button", name="Approve").click()
 
     expect(page.locator(".messagelist")).to_contain_text("Approved · Undo")
-    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
     assert Comment.objects.get(pk=other.pk).status == Comment.Status.PENDING
     expect(page.locator(f"#desk-{other.pk}")).to_be_visible()
     page.locator(".messagelist").get_by_role("link", name="Undo").click()
@@ -151,7 +151,7 @@ def test_a_lockdown_holds_comments_and_ends_by_itself(site, open_page):
     ModerationPolicy.objects.filter(pk=1).update(lockdown_until=later)
     reader.goto(site.url(seed_post().get_absolute_url()))
     leave_a_comment(reader, "Posted after the lockdown.")
-    assert Comment.objects.get(body="Posted after the lockdown.").status == Comment.Status.APPROVED
+    assert Comment.objects.get(body="Posted after the lockdown.").status == Comment.Status.PUBLISHED
     moderator.reload()
     expect(moderator.locator("#lockdown-banner")).to_have_count(0)
     expect(moderator.locator("#policy-history")).to_contain_text("ended: back to")

@@ -20,7 +20,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
 
 def comment_at(pk: int, hour: int, minute: int, *, day: int = 16) -> Comment:
     created = datetime(2016, 6, day, hour, minute, tzinfo=UTC)
-    return Comment(pk=pk, created=created, status=Comment.Status.APPROVED, body_html="")
+    return Comment(pk=pk, created=created, status=Comment.Status.PUBLISHED, body_html="")
 
 
 def linked(body: str, comments: list[Comment], writer: Comment) -> str:

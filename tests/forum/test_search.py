@@ -280,7 +280,7 @@ def test_on_postgresql_searches_use_the_full_text_indexes(a_published_comment):
             post=a_published_comment.post,
             body=f"Filler {n}",
             body_html="",
-            status=Comment.Status.APPROVED,
+            status=Comment.Status.PUBLISHED,
             tree_id=1000 + n,
             lft=1,
             rght=2,

@@ -140,7 +140,7 @@ def test_approving_a_comment_publishes_it_and_records_who_and_why(
 
     comment.refresh_from_db()
     decision = Decision.objects.get(comment=comment)
-    assert comment.status == Comment.Status.APPROVED
+    assert comment.status == Comment.Status.PUBLISHED
     assert (decision.action, decision.moderator, decision.reason) == (
         "approve",
         a_moderator,
@@ -152,7 +152,7 @@ def test_approving_a_comment_publishes_it_and_records_who_and_why(
 @pytest.mark.parametrize(
     ("action", "status"),
     [
-        ("approve_selected", Comment.Status.APPROVED),
+        ("approve_selected", Comment.Status.PUBLISHED),
         ("reject_selected", Comment.Status.REJECTED),
         ("spam_selected", Comment.Status.SPAM),
     ],
@@ -190,7 +190,7 @@ def test_when_two_moderators_decide_the_same_comment_the_first_decision_stands(
     response = run_action(bob, "reject_selected", [comment])
 
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED
+    assert comment.status == Comment.Status.PUBLISHED
     assert list(Decision.objects.values_list("moderator__username", "action")) == [
         ("mod", "approve")
     ]
@@ -258,7 +258,7 @@ def test_rejecting_everything_pending_from_a_commenter_leaves_everyone_else_alon
 
     statuses = dict(Comment.objects.values_list("pk", "status"))
     assert statuses[first.pk] == statuses[second.pk] == Comment.Status.REJECTED
-    assert statuses[published.pk] == Comment.Status.APPROVED
+    assert statuses[published.pk] == Comment.Status.PUBLISHED
     assert statuses[other.pk] == Comment.Status.PENDING
     assert Decision.objects.filter(reason="troll").count() == 2
 
@@ -286,7 +286,7 @@ def test_correcting_the_text_keeps_the_old_text_in_the_audit_trail(
         {
             "body": "Visit <b>our</b> site\r\nnow",
             "reason": "removed a link",
-            "status": Comment.Status.APPROVED,
+            "status": Comment.Status.PUBLISHED,
             "post": other_post.pk,
         },
     )
@@ -452,7 +452,7 @@ def test_a_staff_member_who_may_only_view_the_queue_can_neither_see_nor_run_acti
     services.decide([comment.pk], Decision.Action.APPROVE, moderator=a_moderator)
     undo = f"{reverse('admin:moderation_decision_undo')}?ids={Decision.objects.get().pk}"
     assert client.post(undo).status_code == 403
-    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
 
 
 def test_only_signed_in_staff_reach_the_queue(a_post, client):

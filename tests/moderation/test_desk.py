@@ -140,7 +140,7 @@ def test_a_row_button_without_javascript_decides_and_returns_to_the_same_place_w
         a_moderator,
         "fine",
     )
-    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
     page = html_of(moderator_client.get(back))
     undo = reverse("admin:moderation_decision_undo") + f"?ids={decision.pk}"
     assert f'Approved · <a href="{undo}">Undo</a>' in page
@@ -173,7 +173,7 @@ def test_a_second_moderator_pressing_the_same_row_is_told_it_was_decided_first(
         "decided": False,
         "message": "Someone else decided this comment first: it is approved.",
     }
-    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
 
 
 def signed_in(user) -> Client:
@@ -206,7 +206,7 @@ def test_the_queue_cannot_take_down_a_published_comment_by_a_forged_button(
     answer = press(moderator_client, "reject", published, **JSON).json()
 
     assert answer["decided"] is False
-    assert Comment.objects.get(pk=published.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=published.pk).status == Comment.Status.PUBLISHED
 
 
 def test_the_comments_own_page_has_the_context_and_the_buttons_and_goes_back_to_the_queue(
@@ -310,7 +310,7 @@ def test_a_lockdown_ends_by_itself_when_its_time_is_up_and_says_so_in_the_histor
 
     post_comment(client, a_post, "After the storm")
 
-    assert status_of("After the storm")[0] == Comment.Status.APPROVED
+    assert status_of("After the storm")[0] == Comment.Status.PUBLISHED
     assert 'id="lockdown-banner"' not in html_of(moderator.get(QUEUE))
     ended = PolicyChange.objects.first()
     assert ended.new_value == "ended: back to “Never: publish comments at once”"
@@ -325,7 +325,7 @@ def test_a_lockdown_can_be_ended_early_with_zero_hours(a_post, client, open_foru
     switch_lockdown(moderator, 0)
     post_comment(client, a_post, "Calm again")
 
-    assert status_of("Calm again")[0] == Comment.Status.APPROVED
+    assert status_of("Calm again")[0] == Comment.Status.PUBLISHED
     assert ModerationPolicy.current().lockdown_until is None
 
 
@@ -357,7 +357,7 @@ def test_ordinary_talk_of_times_money_and_sections_is_published(a_post, client, 
 
     post_comment(client, a_post, body)
 
-    assert status_of(body) == (Comment.Status.APPROVED, "")
+    assert status_of(body) == (Comment.Status.PUBLISHED, "")
 
 
 def test_the_post_page_lets_a_moderator_spam_a_held_comment_and_take_down_a_published_one(
@@ -384,7 +384,7 @@ def test_a_reject_from_the_post_page_never_takes_down_a_comment_someone_approved
 
     moderator_client.post(reverse("moderation:moderate", args=[comment.pk]), {"action": "reject"})
 
-    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
 
 
 def test_the_digest_carries_each_comments_full_text_and_the_comment_it_answers(a_post, a_moderator):
@@ -412,7 +412,7 @@ def test_only_a_reported_comment_has_a_keep_button_and_keep_puts_it_back_up_for_
     assert f'value="keep:{hidden.pk}"' in page and f'value="keep:{plain.pk}"' not in page
     assert (answer["decided"], answer["message"]) == (True, "Kept up")
     kept = Comment.objects.get(pk=hidden.pk)
-    assert (kept.status, kept.hidden_by_readers) == (Comment.Status.APPROVED, False)
+    assert (kept.status, kept.hidden_by_readers) == (Comment.Status.PUBLISHED, False)
     assert Decision.objects.filter(comment=kept, action="keep", reason="Fair comment").exists()
 
 

@@ -209,7 +209,7 @@ def test_confirming_a_link_approves_the_comment_as_its_moderator(client, held, a
     assert response.status_code == 200
     assert "Approved" in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Comment.Status.APPROVED
+    assert held.status == Comment.Status.PUBLISHED
     decision = Decision.objects.get(comment=held)
     assert decision.action == Decision.Action.APPROVE
     assert decision.moderator == alice

@@ -92,7 +92,7 @@ def test_nobody_else_may_delete_a_comment(a_published_comment, client):
 
     assert response.status_code == 403
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Comment.Status.APPROVED
+    assert a_published_comment.status == Comment.Status.PUBLISHED
 
 
 def test_delete_asks_first_and_a_get_deletes_nothing(a_post, client, moderation_off):
@@ -104,7 +104,7 @@ def test_delete_asks_first_and_a_get_deletes_nothing(a_post, client, moderation_
     assert asked.status_code == 200
     assert "Delete your comment?" in asked.content.decode()
     mine.refresh_from_db()
-    assert mine.status == Comment.Status.APPROVED
+    assert mine.status == Comment.Status.PUBLISHED
 
 
 def test_reports_from_three_readers_hide_a_comment_until_a_moderator_decides(
@@ -116,7 +116,7 @@ def test_reports_from_three_readers_hide_a_comment_until_a_moderator_decides(
     client.post(url, REMOTE_ADDR="10.0.1.2")  # and a neighbour on the same network too
     client.post(url, REMOTE_ADDR="10.0.2.1")
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Comment.Status.APPROVED
+    assert a_published_comment.status == Comment.Status.PUBLISHED
 
     client.post(url, REMOTE_ADDR="10.0.3.1")
 
@@ -141,7 +141,7 @@ def test_a_moderator_approves_a_held_comment_from_the_post_page(a_post, client, 
     client.post(f"/comments/{held.pk}/moderate/", {"action": "approve"})
 
     held.refresh_from_db()
-    assert held.status == Comment.Status.APPROVED
+    assert held.status == Comment.Status.PUBLISHED
     assert Decision.objects.get(comment=held).moderator == a_moderator
 
 
@@ -164,7 +164,7 @@ def test_a_second_moderator_is_told_the_comment_was_already_decided(a_post, clie
 
     assert "Someone else decided this comment first" in response.content.decode()
     held.refresh_from_db()
-    assert held.status == Comment.Status.APPROVED
+    assert held.status == Comment.Status.PUBLISHED
     assert Decision.objects.filter(comment=held).count() == 1
 
 

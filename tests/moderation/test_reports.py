@@ -48,7 +48,7 @@ def test_three_addresses_reporting_every_comment_on_a_post_hide_only_three(
 
     counts = statuses(renationalisation)
     assert counts[Comment.Status.PENDING] == 3
-    assert counts[Comment.Status.APPROVED] == 22
+    assert counts[Comment.Status.PUBLISHED] == 22
 
 
 def test_reports_past_the_hourly_budget_only_flag_the_comment(renationalisation, client):
@@ -69,7 +69,7 @@ def test_the_hiding_budget_is_renewed_an_hour_later(renationalisation, client):
     ModerationPolicy.objects.filter(pk=1).update(report_threshold=1, report_hides_per_hour=1)
     report(client, first, "10.1.0.1")
     report(client, second, "10.2.0.1")
-    assert Comment.objects.get(pk=second.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=second.pk).status == Comment.Status.PUBLISHED
 
     Decision.objects.update(decided_at=timezone.now() - timedelta(minutes=61))
     report(client, second, "10.3.0.1")
@@ -92,7 +92,7 @@ def test_readers_on_one_network_count_as_one_towards_hiding(a_published_comment,
         report(client, a_published_comment, address)
 
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Comment.Status.APPROVED
+    assert a_published_comment.status == Comment.Status.PUBLISHED
     assert a_published_comment.reports.count() == 4
 
 
@@ -101,7 +101,7 @@ def test_ipv6_readers_in_one_slash_64_count_as_one(a_published_comment, client):
         report(client, a_published_comment, address)
 
     a_published_comment.refresh_from_db()
-    assert a_published_comment.status == Comment.Status.APPROVED
+    assert a_published_comment.status == Comment.Status.PUBLISHED
 
 
 def test_a_reader_may_send_only_so_many_reports_an_hour(renationalisation, client):
@@ -217,7 +217,7 @@ def test_a_moderator_keeps_a_hidden_comment_up_and_dismisses_its_reports(
     response = keep(moderator_client, comment)
 
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED and not comment.hidden_by_readers
+    assert comment.status == Comment.Status.PUBLISHED and not comment.hidden_by_readers
     assert not comment.reports.filter(resolved=False).exists()
     decision = Decision.objects.filter(comment=comment).first()
     assert (decision.action, decision.moderator) == (Decision.Action.KEEP, a_moderator)
@@ -234,7 +234,7 @@ def test_a_kept_comment_is_not_hidden_by_reports_again(a_post, client, moderator
         report(client, comment, address)
 
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED
+    assert comment.status == Comment.Status.PUBLISHED
     assert comment.reports.filter(resolved=False).count() == 3
 
 
@@ -249,7 +249,7 @@ def test_a_flagged_published_comment_can_be_kept_from_the_comment_list(
     keep(moderator_client, comment, url=COMMENTS)
 
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED
+    assert comment.status == Comment.Status.PUBLISHED
     assert not comment.reports.filter(resolved=False).exists()
     assert comment.decisions.get().action == Decision.Action.KEEP
 

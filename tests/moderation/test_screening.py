@@ -42,7 +42,7 @@ def test_a_new_install_holds_every_comment(a_post, client):
 def test_with_moderation_off_a_comment_is_published(a_post, client, policy):
     post_comment(client, a_post, "Published at once")
 
-    assert status_of("Published at once")[0] == Comment.Status.APPROVED
+    assert status_of("Published at once")[0] == Comment.Status.PUBLISHED
 
 
 def test_moderation_of_old_posts_holds_only_comments_on_old_posts(client, policy):
@@ -56,7 +56,7 @@ def test_moderation_of_old_posts_holds_only_comments_on_old_posts(client, policy
     post_comment(client, fresh, "On a fresh post", address="10.0.0.1")
     post_comment(client, old, "On an old post", address="10.0.0.2")
 
-    assert status_of("On a fresh post")[0] == Comment.Status.APPROVED
+    assert status_of("On a fresh post")[0] == Comment.Status.PUBLISHED
     status, reason = status_of("On an old post")
     assert status == Comment.Status.PENDING
     assert "older than 14 days" in reason
@@ -72,7 +72,7 @@ def test_a_held_word_holds_the_comment_and_a_banned_word_marks_it_spam(a_post, c
 
     assert status_of("Grayling again!") == (Comment.Status.PENDING, "held word: grayling")
     assert status_of("Cheap casino bonus") == (Comment.Status.SPAM, "banned word: casino")
-    assert status_of("Graylingism is not a word we hold")[0] == Comment.Status.APPROVED
+    assert status_of("Graylingism is not a word we hold")[0] == Comment.Status.PUBLISHED
 
 
 def test_more_links_than_allowed_holds_the_comment(a_post, client, policy):
@@ -82,7 +82,7 @@ def test_more_links_than_allowed_holds_the_comment(a_post, client, policy):
     post_comment(client, a_post, two, address="10.0.0.1")
     post_comment(client, a_post, three, address="10.0.0.2")
 
-    assert status_of(two)[0] == Comment.Status.APPROVED
+    assert status_of(two)[0] == Comment.Status.PUBLISHED
     assert status_of(three) == (Comment.Status.PENDING, "3 links (more than 2)")
 
 
@@ -190,7 +190,7 @@ def test_a_commenter_whose_recent_comments_were_mostly_rejected_is_held(a_post, 
         Comment.Status.PENDING,
         "most of this commenter's recent comments were rejected",
     )
-    assert status_of("A regular reader")[0] == Comment.Status.APPROVED
+    assert status_of("A regular reader")[0] == Comment.Status.PUBLISHED
 
 
 def test_comments_turned_off_on_a_post_are_refused(a_post, client, policy):

@@ -32,7 +32,7 @@ def test_only_a_moderator_may_move_a_comment_a_moderator_turned_down(actor, stat
     assert [name for name in MOVES if permits(name, actor, status)] == []
 
 
-@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.APPROVED])
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.PUBLISHED])
 def test_an_author_may_delete_a_pending_or_published_comment(status):
     assert permits("delete_own", Actor.AUTHOR, status)
 
@@ -50,7 +50,7 @@ def test_readers_reports_may_only_hide_a_published_comment():
     }
 
     assert readers == {"hide"}
-    assert MOVES["hide"].sources == {Comment.Status.APPROVED}
+    assert MOVES["hide"].sources == {Comment.Status.PUBLISHED}
 
 
 def test_undoing_a_decision_is_a_moderators_move_only():
@@ -58,12 +58,12 @@ def test_undoing_a_decision_is_a_moderators_move_only():
         move_between(Comment.Status.REJECTED, Comment.Status.PENDING, Actor.MODERATOR) == "reopen"
     )
     assert (
-        move_between(Comment.Status.REJECTED, Comment.Status.APPROVED, Actor.MODERATOR)
+        move_between(Comment.Status.REJECTED, Comment.Status.PUBLISHED, Actor.MODERATOR)
         == "reinstate"
     )
     for actor in NOT_MODERATORS:
         assert move_between(Comment.Status.REJECTED, Comment.Status.PENDING, actor) is None
-        assert move_between(Comment.Status.REJECTED, Comment.Status.APPROVED, actor) is None
+        assert move_between(Comment.Status.REJECTED, Comment.Status.PUBLISHED, actor) is None
 
 
 def test_only_screening_and_the_importer_create_comments_and_each_only_as_allowed():
@@ -121,7 +121,7 @@ def test_a_moderator_undoes_a_take_down_and_the_comment_is_published_again(
 
     comment.refresh_from_db()
     assert (comment.status, comment.removed_by) == (
-        Comment.Status.APPROVED,
+        Comment.Status.PUBLISHED,
         Comment.RemovedBy.NOBODY,
     )
     assert comment.decisions.first().action == Action.UNDO
@@ -140,7 +140,7 @@ def test_an_undo_cannot_bring_back_a_comment_its_author_deleted_since(a_post, cl
 
 def test_a_decision_cannot_reach_past_the_table_whatever_a_screen_allows(a_post, a_moderator):
     removed = make_comment(post=a_post, body="Gone.", status=Comment.Status.REMOVED)
-    too_wide = {Action.APPROVE: (frozenset(Comment.Status.values), Comment.Status.APPROVED)}
+    too_wide = {Action.APPROVE: (frozenset(Comment.Status.values), Comment.Status.PUBLISHED)}
 
     outcome = services.decide([removed.pk], Action.APPROVE, moderator=a_moderator, allowed=too_wide)
 
@@ -155,6 +155,6 @@ def test_a_moderator_corrects_the_text_and_the_status_stays(a_published_comment,
     a_published_comment.refresh_from_db()
     assert (a_published_comment.body, a_published_comment.status) == (
         "Corrected.",
-        Comment.Status.APPROVED,
+        Comment.Status.PUBLISHED,
     )
     assert a_published_comment.decisions.get().old_body.startswith("I think more")

@@ -50,7 +50,7 @@ def test_an_honest_reader_behind_an_address_a_robot_used_is_not_held(a_post, ope
     honest = post(Client(), a_post, "I work in the same library, and I agree with the post.")
 
     assert Comment.objects.filter(status=Comment.Status.SPAM).count() == 4
-    assert honest.status == Comment.Status.APPROVED
+    assert honest.status == Comment.Status.PUBLISHED
 
 
 def test_rejections_a_moderator_undid_do_not_count(a_post, client, moderator_client, open_forum):
@@ -61,7 +61,7 @@ def test_rejections_a_moderator_undid_do_not_count(a_post, client, moderator_cli
 
     again = post(client, a_post, "A calmer remark.")
 
-    assert again.status == Comment.Status.APPROVED
+    assert again.status == Comment.Status.PUBLISHED
 
 
 def test_comments_a_moderator_marked_as_spam_count_as_rejected(

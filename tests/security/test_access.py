@@ -103,7 +103,7 @@ def test_only_moderators_may_approve_a_held_comment_from_the_post_page(a_post, a
         assert response.status_code == 403
         assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
     signed_in(a_moderator).post(url, {"action": "approve"})
-    assert Comment.objects.get(pk=held.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.PUBLISHED
 
 
 def sign_in(client: Client, username: str, password: str, *, address: str = "10.0.0.66"):

@@ -23,7 +23,7 @@ def a_thread(a_post, open_policy):
             Comment.Status.REMOVED,
         )
     }
-    return {Comment.Status.APPROVED: published, **others}
+    return {Comment.Status.PUBLISHED: published, **others}
 
 
 def stored() -> list[tuple]:
@@ -118,7 +118,7 @@ def test_a_reply_to_a_comment_on_another_post_is_refused(a_thread, client):
     before = stored()
 
     response = post_comment(
-        client, elsewhere, "A reply.", parent=a_thread[Comment.Status.APPROVED].pk
+        client, elsewhere, "A reply.", parent=a_thread[Comment.Status.PUBLISHED].pk
     )
 
     assert response.status_code == 400
@@ -131,10 +131,10 @@ def test_forged_fields_are_ignored(a_thread, a_post, client, open_policy):
     open_policy.save()
     other = make_post(title="Other")
     forged = {
-        "status": Comment.Status.APPROVED,
+        "status": Comment.Status.PUBLISHED,
         "post": other.pk,
         "level": 5,
-        "tree_id": a_thread[Comment.Status.APPROVED].tree_id,
+        "tree_id": a_thread[Comment.Status.PUBLISHED].tree_id,
         "lft": 1,
         "commenter": "someone-else",
         "created": "2001-01-01T00:00:00Z",
@@ -142,7 +142,7 @@ def test_forged_fields_are_ignored(a_thread, a_post, client, open_policy):
         "hold_reason": "",
         "import_key": "1",
         "body_html": "<script>alert(1)</script>",
-        "id": a_thread[Comment.Status.APPROVED].pk,
+        "id": a_thread[Comment.Status.PUBLISHED].pk,
     }
 
     response = client.post(a_post.get_absolute_url(), {"body": "Forged.", **forged})
@@ -155,9 +155,9 @@ def test_forged_fields_are_ignored(a_thread, a_post, client, open_policy):
         0,
         "",
     )
-    assert comment.tree_id != a_thread[Comment.Status.APPROVED].tree_id
+    assert comment.tree_id != a_thread[Comment.Status.PUBLISHED].tree_id
     assert comment.commenter != "someone-else" and "script" not in comment.body_html
-    assert Comment.objects.get(pk=a_thread[Comment.Status.APPROVED].pk).body == "Published."
+    assert Comment.objects.get(pk=a_thread[Comment.Status.PUBLISHED].pk).body == "Published."
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "options", "trace"])
@@ -176,7 +176,7 @@ def test_moderating_refuses_get(a_thread, client):
     before = stored()
 
     response = client.get(
-        reverse("moderation:moderate", args=[a_thread[Comment.Status.APPROVED].pk])
+        reverse("moderation:moderate", args=[a_thread[Comment.Status.PUBLISHED].pk])
     )
 
     assert response.status_code == 405
@@ -187,7 +187,9 @@ def test_moderating_refuses_get(a_thread, client):
 def test_a_get_of_delete_changes_nothing(a_thread, client):
     before = stored()
 
-    response = client.get(reverse("moderation:delete", args=[a_thread[Comment.Status.APPROVED].pk]))
+    response = client.get(
+        reverse("moderation:delete", args=[a_thread[Comment.Status.PUBLISHED].pk])
+    )
 
     assert response.status_code == 403  # not the author: and for the author, it only asks
     assert stored() == before
@@ -199,7 +201,7 @@ def test_a_form_without_its_csrf_token_is_refused_with_a_page_that_says_why(a_th
 
     responses = [
         post_comment(browser, a_post, "No token."),
-        browser.post(reverse("moderation:report", args=[a_thread[Comment.Status.APPROVED].pk])),
+        browser.post(reverse("moderation:report", args=[a_thread[Comment.Status.PUBLISHED].pk])),
         browser.post(reverse("admin:login"), {"username": "mod", "password": "x"}),
     ]
 
@@ -262,7 +264,7 @@ def test_a_comment_that_is_not_public_cannot_be_reported_or_found(a_thread, clie
     "reason", ["Nul\x00l", "\ufffd", "x" * 5000], ids=["NUL", "replacement", "long"]
 )
 def test_a_strange_report_reason_never_stores_anything_wrong(a_thread, client, reason):
-    comment = a_thread[Comment.Status.APPROVED]
+    comment = a_thread[Comment.Status.PUBLISHED]
 
     response = client.post(reverse("moderation:report", args=[comment.pk]), {"reason": reason})
 

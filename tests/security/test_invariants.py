@@ -106,7 +106,7 @@ def submit(forum: Forum, post: int, author: int, robot: bool) -> None:
 def reply(forum: Forum, parent: Comment, author: int) -> None:
     body, before = f"mk{next(_markers):06d}q", Comment.objects.count()
     response = forum.write(author, parent.post, body, parent=parent.pk)
-    if parent.status != Comment.Status.APPROVED:
+    if parent.status != Comment.Status.PUBLISHED:
         # Replies go only to published comments: anything else is refused and stores nothing.
         assert response.status_code == 400
         assert Comment.objects.count() == before
@@ -117,10 +117,10 @@ def reply(forum: Forum, parent: Comment, author: int) -> None:
 
 # What each moderator's action starts from and where it leaves a comment.
 MODERATION = {
-    "approve": ({Comment.Status.PENDING}, Comment.Status.APPROVED),
+    "approve": ({Comment.Status.PENDING}, Comment.Status.PUBLISHED),
     "reject": ({Comment.Status.PENDING}, Comment.Status.REJECTED),
     "spam": ({Comment.Status.PENDING}, Comment.Status.SPAM),
-    "take_down": ({Comment.Status.PENDING, Comment.Status.APPROVED}, Comment.Status.REJECTED),
+    "take_down": ({Comment.Status.PENDING, Comment.Status.PUBLISHED}, Comment.Status.REJECTED),
 }
 
 
@@ -151,7 +151,7 @@ def report(forum: Forum, comment: Comment, reader: int) -> None:
     who = forum.readers[reader]
     url = reverse("moderation:report", args=[comment.pk])
     response = who.client.post(url, {"reason": "rude"}, REMOTE_ADDR=who.address)
-    assert response.status_code == (302 if comment.status == Comment.Status.APPROVED else 404)
+    assert response.status_code == (302 if comment.status == Comment.Status.PUBLISHED else 404)
 
 
 def reply_and_remove(forum: Forum, parent: Comment, author: int, how: str) -> None:
@@ -183,7 +183,7 @@ def statuses() -> dict[int, tuple[str, str, int]]:
 def assert_nothing_unapproved(pages: dict[str, str], *, viewer: set[int] | None) -> None:
     """No page shows a body that is not approved, except to the viewer who wrote it."""
     for pk, (status, body, _post) in statuses().items():
-        if status == Comment.Status.APPROVED or (viewer and pk in viewer):
+        if status == Comment.Status.PUBLISHED or (viewer and pk in viewer):
             continue
         for url, page in pages.items():
             assert body not in page, f"{status} comment {pk} shown on {url}"
@@ -193,7 +193,7 @@ def assert_counts_and_bodies(pages: dict[str, str], posts: list[Post]) -> None:
     """Each post's page shows every approved body, and every count is the approved count."""
     approved = {post.pk: [] for post in posts}
     for status, body, post in statuses().values():
-        if status == Comment.Status.APPROVED:
+        if status == Comment.Status.PUBLISHED:
             approved[post].append(body)
     for post in posts:
         page = pages[post.get_absolute_url()]
@@ -224,8 +224,8 @@ def shown_count(text: str) -> int:
 def assert_search_finds_only_approved(reader: Reader) -> None:
     """A search for a comment's text finds it if it is approved, and never otherwise."""
     rows = list(statuses().values())
-    found = [body for status, body, _ in rows if status == Comment.Status.APPROVED][:2]
-    hidden = [body for status, body, _ in rows if status != Comment.Status.APPROVED][:4]
+    found = [body for status, body, _ in rows if status == Comment.Status.PUBLISHED][:2]
+    hidden = [body for status, body, _ in rows if status != Comment.Status.PUBLISHED][:4]
     for body in found + hidden:
         for url in searches([body]):
             # The page repeats the question; only its hits are answers.
@@ -239,8 +239,8 @@ def check_everything(forum: Forum) -> None:
         event(f"ends with a {status} comment")
     if Comment.objects.filter(parent__isnull=False).exists():
         event("ends with a reply")
-    if Comment.objects.filter(children__status=Comment.Status.APPROVED).exclude(
-        status=Comment.Status.APPROVED
+    if Comment.objects.filter(children__status=Comment.Status.PUBLISHED).exclude(
+        status=Comment.Status.PUBLISHED
     ):
         event("ends with a placeholder above a published reply")
     newcomer = Reader("10.8.0.1")

@@ -71,7 +71,7 @@ def submit(forum: Forum, author: int, robot: bool) -> None:
 def report(forum: Forum, comment: Comment, readers: list[int]) -> None:
     url = reverse("moderation:report", args=[comment.pk])
     for reader in readers:
-        published = Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+        published = Comment.objects.get(pk=comment.pk).status == Comment.Status.PUBLISHED
         address = READER_ADDRESSES[reader]
         response = forum.readers[reader].post(url, {"reason": "rude"}, REMOTE_ADDR=address)
         assert response.status_code in ((302, 429) if published else (404,))
