@@ -163,7 +163,7 @@ def test_a_post_claiming_the_old_address_of_a_post_already_there_is_refused(db, 
 
 
 def test_a_big_backup_is_refused_whole_while_its_helper_starts(db, write, monkeypatch):
-    from blogarchive import backup_threads
+    from forum.importing import backup_threads
 
     cycle = [a_comment("9001", "9002"), a_comment("9002", "9001")]
     path = write(with_comments(*cycle))

@@ -277,7 +277,7 @@ def test_a_backup_big_enough_to_start_its_helper_early_imports_every_comment(
     db, tmp_path, monkeypatch
 ):
     from bench import backup_archive
-    from blogarchive import backup_threads
+    from forum.importing import backup_threads
 
     path = tmp_path / "feed.atom"
     backup_archive.write(path, 20, 80)
@@ -336,7 +336,7 @@ def test_finding_a_backup_s_posts_reads_no_whole_table_of_posts(db, tmp_path):
 
 def test_labels_attached_in_batches_reach_every_post(db, tmp_path, monkeypatch):
     from bench import backup_archive
-    from blogarchive import backup_import
+    from forum.importing import backup_import
 
     monkeypatch.setattr(backup_import, "LABEL_ROWS", 7)
     path = tmp_path / "feed.atom"

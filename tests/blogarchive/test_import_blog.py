@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from blogarchive import importer
-from blogarchive.importer import import_file
 from blogarchive.models import Post
+from forum.importing import importer
+from forum.importing.importer import import_file
 from forum.models import Comment
 from tests.factories import make_post
 

@@ -2,7 +2,7 @@
 
 Rendering the comments (forum.markup) is a good part of an import's work: for a big backup a
 helper process reads and renders the next posts' threads while this one writes, as the text
-importer's read-ahead does (blogarchive.importer). For a big file the helper is started before
+importer's read-ahead does (forum.importing.importer). For a big file the helper is started before
 the backup is read, so that it has set Django up by the time the first thread is wanted.
 """
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import django
 
-from blogarchive.importer import READ_AHEAD, READ_AHEAD_FROM
 from blogarchive.staging import Node, Staging
 from forum import markup
+from forum.importing.importer import READ_AHEAD, READ_AHEAD_FROM
 
 # A backup file this big holds posts enough to pay for starting the helper before it is read.
 EARLY_HELPER_FROM = 1 << 20

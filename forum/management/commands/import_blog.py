@@ -4,7 +4,7 @@ Why a command: the archive is rebuilt from the captured pages or the backup, and
 after adding pages (or a curator's .titles file) must only add what is new. Each file is its
 own transaction, so a malformed page is reported as file:line and nothing of it is written,
 while the other files still import. A file is a backup (feed.atom, or the Takeout zip) or a
-capture by what it holds, not by its name; which files are read at all is blogarchive.sources'.
+capture by what it holds, not by its name; which files are read at all is forum.importing.sources'.
 """
 
 import sys
@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from blogarchive.backup_file import is_backup
-from blogarchive.backup_import import BackupReport, import_backup
-from blogarchive.importer import FileReport, ImportFailed, import_files
-from blogarchive.sources import listing, shown
+from forum.importing.backup_import import BackupReport, import_backup
+from forum.importing.importer import FileReport, ImportFailed, import_files
+from forum.importing.sources import listing, shown
 
 DEFAULT_SEEDS = Path(settings.BASE_DIR) / "data" / "seeds"
 BAR_WIDTH = 30

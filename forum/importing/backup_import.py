@@ -17,11 +17,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blogarchive import backup_file, backup_threads, blogger, bloggerhtml, merge
-from blogarchive.importer import ImportFailed
+from blogarchive import backup_file, blogger, bloggerhtml
 from blogarchive.models import Label, Post, month_of
 from blogarchive.staging import StagedPost, Staging
 from forum import pages, services
+from forum.importing import backup_threads, merge
+from forum.importing.importer import ImportFailed
 
 Progress = Callable[[int, int, "BackupReport"], None]
 # Blogger lets a post go without a title; here a title is part of a post's natural key.

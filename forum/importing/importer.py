@@ -18,9 +18,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from blogarchive import parsing, readahead
+from blogarchive import parsing
 from blogarchive.models import Post
 from forum import markup, services
+from forum.importing import readahead
 from forum.models import Comment
 
 TITLES_SUFFIX = ".titles"

@@ -10,8 +10,8 @@ import stat
 from pathlib import Path
 
 from blogarchive.backup_file import is_backup
-from blogarchive.importer import TITLES_SUFFIX, ImportFailed
 from blogarchive.parsing import opens_like_a_page
+from forum.importing.importer import TITLES_SUFFIX, ImportFailed
 
 # Enough of a file to find its first line, however many blank lines a capture starts with.
 HEAD_BYTES = 4096

@@ -11,8 +11,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from blogarchive.backup import write_backup
-from blogarchive.exporter import export_posts
+from forum.importing.backup import write_backup
+from forum.importing.exporter import export_posts
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The start of the importer's read-ahead process (blogarchive.importer), which must not
+"""The start of the importer's read-ahead process (forum.importing.importer), which must not
 outlive the importer.
 
 A killed importer (kill -9) runs none of its clean-up: the read-ahead process would wait for
