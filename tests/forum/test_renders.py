@@ -185,18 +185,25 @@ def another_process_renders_the_next_version(monkeypatch) -> None:
     monkeypatch.setattr(renders, "underway", lambda key: True)
 
 
-def test_while_another_process_renders_a_reader_gets_the_page_that_was_current_a_moment_ago(
-    a_published_comment, moderation_off, monkeypatch
-):
+@pytest.fixture
+def kept_then_changed(a_published_comment, moderation_off) -> str:
+    """The address of a post page a reader has just had kept, and which a new comment, "Fresh
+    news", has since made stale."""
     post = a_published_comment.post
     Client().get(post.get_absolute_url())
     submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
+    return post.get_absolute_url()
+
+
+def test_while_another_process_renders_a_reader_gets_the_page_that_was_current_a_moment_ago(
+    kept_then_changed, monkeypatch
+):
     another_process_renders_the_next_version(monkeypatch)
     rendered = []
     render = threads.thread_page
     monkeypatch.setattr(threads, "thread_page", lambda *a: rendered.append(a) or render(*a))
 
-    meanwhile = Client().get(post.get_absolute_url())
+    meanwhile = Client().get(kept_then_changed)
 
     assert meanwhile.status_code == 200
     assert "burn out" in meanwhile.content.decode()
@@ -205,24 +212,15 @@ def test_while_another_process_renders_a_reader_gets_the_page_that_was_current_a
 
 
 def test_a_page_found_current_longer_ago_than_the_allowance_is_never_served_stale(
-    a_published_comment, moderation_off, monkeypatch
+    kept_then_changed, monkeypatch
 ):
-    post = a_published_comment.post
-    Client().get(post.get_absolute_url())
-    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
     another_process_renders_the_next_version(monkeypatch)
     monkeypatch.setattr(pages, "STALE_WHILE_RENDERING", 0.0)
 
-    later = Client().get(post.get_absolute_url())
-
-    assert "Fresh news" in later.content.decode()
+    assert "Fresh news" in Client().get(kept_then_changed).content.decode()
 
 
 def test_with_no_render_underway_the_first_reader_after_a_change_gets_the_new_page(
-    a_published_comment, moderation_off
+    kept_then_changed,
 ):
-    post = a_published_comment.post
-    Client().get(post.get_absolute_url())
-    submit_comment(post=post, parent=None, author_name="", body="Fresh news", commenter="")
-
-    assert "Fresh news" in Client().get(post.get_absolute_url()).content.decode()
+    assert "Fresh news" in Client().get(kept_then_changed).content.decode()
