@@ -41,7 +41,7 @@ def _networks(cidrs: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def _trusted(address: Address | None) -> bool:
-    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
     return address is not None and any(address in network for network in networks)
 
 

@@ -48,9 +48,8 @@ ALREADY = {
 
 
 def max_age() -> timedelta:
-    """How long a link works: the MODERATION_LINK_MAX_AGE setting (seconds), or seven days."""
-    value = getattr(settings, "MODERATION_LINK_MAX_AGE", timedelta(days=7))
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+    """How long a link works: the MODERATION_LINK_MAX_AGE setting, in seconds."""
+    return timedelta(seconds=settings.MODERATION_LINK_MAX_AGE)
 
 
 def absolute(path: str) -> str:
