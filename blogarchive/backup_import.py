@@ -137,7 +137,10 @@ class _Neighbours:
         near |= Q(blogger_id=staged.id) & ~Q(blogger_id="")
         if staged.path:
             near |= Q(old_path=staged.path[:255]) & ~Q(old_path="")
-        for post in Post.objects.filter(near).order_by():
+        # A month's posts, without their text: reading every post's paragraphs was half the
+        # time of the query.
+        fields = ["title", "slug", "published", "published_at", "blogger_id", "old_path"]
+        for post in Post.objects.filter(near).order_by().only(*fields):
             self.by_id = post if post.blogger_id == staged.id else self.by_id
             if post.published == day and post.title == title:
                 self.twin = post
