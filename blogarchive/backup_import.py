@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blogarchive import backup_file, backup_threads, blogger, bloggerhtml, merge
+from blogarchive import backup_file, backup_threads, blogger, merge
 from blogarchive.importer import ImportFailed
 from blogarchive.models import Label, Post, month_of
 from blogarchive.staging import StagedPost, Staging
@@ -76,7 +76,7 @@ def _write(staging: Staging, report: BackupReport, progress: Progress | None, he
     total = staging.counts.posts
     threads = backup_threads.threads(staging, staging.post_ids(), helper)
     for number, (staged, thread) in enumerate(zip(staging.posts(), threads, strict=True), 1):
-        post, created = _post(staged, report)
+        post, created = _post(staged, thread.paragraphs, report)
         labels.attach(post, staged.labels, created)
         if not created:
             merge.assign_keys(post, thread.roots)
@@ -91,8 +91,8 @@ def _write(staging: Staging, report: BackupReport, progress: Progress | None, he
     labels.flush()
 
 
-def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
-    """The stored post the backup's post is, completed; or a new one."""
+def _post(staged: StagedPost, paragraphs: list[str], report: BackupReport) -> tuple[Post, bool]:
+    """The stored post the backup's post is, completed; or a new one of those paragraphs."""
     if staged.published is None:
         raise blogger.Refused(staged.line, "a post without a published time")
     day = timezone.localtime(staged.published).date()
@@ -112,7 +112,7 @@ def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
         slug=_free(_slug_base(staged, title), near.slugs, "-{}"),
         published=day,
         published_at=staged.published,
-        paragraphs=bloggerhtml.paragraphs(staged.html),
+        paragraphs=paragraphs,
         blogger_id=staged.id,
         old_path=staged.path[:255],
         source_file=report.path.name[:255],
