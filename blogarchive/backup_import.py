@@ -9,10 +9,11 @@ nothing.
 
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +28,8 @@ Progress = Callable[[int, int, "BackupReport"], None]
 # Blogger lets a post go without a title; here a title is part of a post's natural key.
 UNTITLED = "Untitled"
 LABEL_ROWS = 500
+# SQLite's page cache while a backup is written, in KiB (SQLite's default is 2,000).
+SQLITE_CACHE_KIB = 16 << 10
 
 
 @dataclass
@@ -60,7 +63,7 @@ def import_backup(
                 with backup_file.open_feed(path) as (stream, _size):
                     staging.load(blogger.entries(stream))
                 report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
-                with transaction.atomic():
+                with _roomy_cache(), transaction.atomic():
                     _write(staging, report, progress, helper)
                     if dry_run:
                         transaction.set_rollback(True)
@@ -69,6 +72,29 @@ def import_backup(
         finally:
             staging.close()
     return report
+
+
+@contextmanager
+def _roomy_cache():
+    """A bigger SQLite page cache while the backup is written, the old one after.
+
+    The whole backup goes in one transaction. Once SQLite's default cache (2 MB) is full of
+    the transaction's pages, it spills them to the log and reads them back, again and again
+    as the comment table and its indexes grow: a 5,000-post backup took 40% more CPU time.
+    The cache is a ceiling, the same for a small backup and a big one, so memory stays flat.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _write(staging: Staging, report: BackupReport, progress: Progress | None, helper) -> None:
