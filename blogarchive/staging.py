@@ -166,8 +166,13 @@ class Staging:
         """Each live post, in file order."""
         rows = self.db.execute("SELECT id, data FROM post WHERE live ORDER BY seq")
         for post_id, data in rows:
-            line, published, title, html, labels, path = json.loads(data)
-            yield StagedPost(post_id, line, _time(published), title, html, labels, path)
+            line, published, title, _html, labels, path = json.loads(data)
+            yield StagedPost(post_id, line, _time(published), title, labels, path)
+
+    def post_html(self, post_id: str) -> str:
+        """The post's text as the backup gives it, HTML."""
+        (data,) = self.db.execute("SELECT data FROM post WHERE id = ?", (post_id,)).fetchone()
+        return json.loads(data)[3]
 
     def thread(self, post_id: str) -> list[Node]:
         """The post's comments as trees, oldest first at each level; only what readers see.
@@ -216,7 +221,6 @@ class StagedPost:
     line: int
     published: datetime | None
     title: str
-    html: str
     labels: list[str]
     path: str
 

@@ -9,15 +9,16 @@ nothing.
 
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blogarchive import backup_file, blogger, bloggerhtml
+from blogarchive import backup_file, blogger
 from blogarchive.models import Label, Post, month_of
 from blogarchive.staging import StagedPost, Staging
 from forum import pages, services
@@ -28,6 +29,8 @@ Progress = Callable[[int, int, "BackupReport"], None]
 # Blogger lets a post go without a title; here a title is part of a post's natural key.
 UNTITLED = "Untitled"
 LABEL_ROWS = 500
+# SQLite's page cache while a backup is written, in KiB (SQLite's default is 2,000).
+SQLITE_CACHE_KIB = 16 << 10
 
 
 @dataclass
@@ -61,7 +64,7 @@ def import_backup(
                 with backup_file.open_feed(path) as (stream, _size):
                     staging.load(blogger.entries(stream))
                 report.drafts, report.pages = staging.counts.drafts, staging.counts.pages
-                with transaction.atomic():
+                with _roomy_cache(), transaction.atomic():
                     _write(staging, report, progress, helper)
                     if dry_run:
                         transaction.set_rollback(True)
@@ -72,12 +75,35 @@ def import_backup(
     return report
 
 
+@contextmanager
+def _roomy_cache():
+    """A bigger SQLite page cache while the backup is written, the old one after.
+
+    The whole backup goes in one transaction. Once SQLite's default cache (2 MB) is full of
+    the transaction's pages, it spills them to the log and reads them back, again and again
+    as the comment table and its indexes grow: a 5,000-post backup took 40% more CPU time.
+    The cache is a ceiling, the same for a small backup and a big one, so memory stays flat.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _write(staging: Staging, report: BackupReport, progress: Progress | None, helper) -> None:
     labels = _Labels()
     total = staging.counts.posts
     threads = backup_threads.threads(staging, staging.post_ids(), helper)
     for number, (staged, thread) in enumerate(zip(staging.posts(), threads, strict=True), 1):
-        post, created = _post(staged, report)
+        post, created = _post(staged, thread.paragraphs, report)
         labels.attach(post, staged.labels, created)
         if not created:
             merge.assign_keys(post, thread.roots)
@@ -92,8 +118,8 @@ def _write(staging: Staging, report: BackupReport, progress: Progress | None, he
     labels.flush()
 
 
-def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
-    """The stored post the backup's post is, completed; or a new one."""
+def _post(staged: StagedPost, paragraphs: list[str], report: BackupReport) -> tuple[Post, bool]:
+    """The stored post the backup's post is, completed; or a new one of those paragraphs."""
     if staged.published is None:
         raise blogger.Refused(staged.line, "a post without a published time")
     day = timezone.localtime(staged.published).date()
@@ -113,7 +139,7 @@ def _post(staged: StagedPost, report: BackupReport) -> tuple[Post, bool]:
         slug=_free(_slug_base(staged, title), near.slugs, "-{}"),
         published=day,
         published_at=staged.published,
-        paragraphs=bloggerhtml.paragraphs(staged.html),
+        paragraphs=paragraphs,
         blogger_id=staged.id,
         old_path=staged.path[:255],
         source_file=report.path.name[:255],
@@ -138,7 +164,10 @@ class _Neighbours:
         near |= Q(blogger_id=staged.id) & ~Q(blogger_id="")
         if staged.path:
             near |= Q(old_path=staged.path[:255]) & ~Q(old_path="")
-        for post in Post.objects.filter(near).order_by():
+        # A month's posts, without their text: reading every post's paragraphs was half the
+        # time of the query.
+        fields = ["title", "slug", "published", "published_at", "blogger_id", "old_path"]
+        for post in Post.objects.filter(near).order_by().only(*fields):
             self.by_id = post if post.blogger_id == staged.id else self.by_id
             if post.published == day and post.title == title:
                 self.twin = post

@@ -1,9 +1,10 @@
 """A backup's threads, read from staging and their comments rendered, a few posts ahead.
 
-Rendering the comments (forum.markup) is a good part of an import's work: for a big backup a
-helper process reads and renders the next posts' threads while this one writes, as the text
-importer's read-ahead does (forum.importing.importer). For a big file the helper is started before
-the backup is read, so that it has set Django up by the time the first thread is wanted.
+Rendering the comments (forum.markup) and turning a post's HTML into paragraphs are a good part
+of an import's work: for a big backup a helper process does both for the next posts while this
+one writes, as the text importer's read-ahead does (forum.importing.importer). For a big file the
+helper is started before the backup is read, so that it has set Django up by the time the first
+thread is wanted.
 """
 
 import multiprocessing
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import django
-
+from blogarchive import bloggerhtml
 from blogarchive.staging import Node, Staging
 from forum import markup
+from forum.importing import readahead
 from forum.importing.importer import READ_AHEAD, READ_AHEAD_FROM
 
 # A backup file this big holds posts enough to pay for starting the helper before it is read.
@@ -30,6 +31,7 @@ EARLY_HELPER_FROM = 1 << 20
 class Thread:
     roots: list[Node]
     html: dict[str, str]  # each comment body, rendered
+    paragraphs: list[str]  # the post's own text (blogarchive.bloggerhtml.paragraphs)
 
     def render(self, body: str) -> str:
         return self.html[body] if body in self.html else markup.render(body)
@@ -73,7 +75,8 @@ def _read_ahead(pool: ProcessPoolExecutor, staging: Staging, post_ids: list[str]
 def _pool() -> ProcessPoolExecutor:
     # spawn, not fork: the writer holds database connections and may run threads.
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(1, mp_context=context, initializer=django.setup)
+    # Started as the text importer's is: it exits as soon as this process does, however.
+    return ProcessPoolExecutor(1, mp_context=context, initializer=readahead.start)
 
 
 def _prepare(folder: str, post_id: str) -> Thread:
@@ -93,4 +96,5 @@ def _rendered(staging: Staging, post_id: str) -> Thread:
         node = stack.pop()
         bodies.add(node.body)
         stack.extend(node.replies)
-    return Thread(roots, {body: markup.render(body) for body in bodies})
+    html = {body: markup.render(body) for body in bodies}
+    return Thread(roots, html, bloggerhtml.paragraphs(staging.post_html(post_id)))

@@ -334,6 +334,24 @@ def test_finding_a_backup_s_posts_reads_no_whole_table_of_posts(db, tmp_path):
             assert not any(step.startswith("SCAN blogarchive_post") for step in steps), sql
 
 
+def test_a_backup_is_written_with_a_bigger_sqlite_cache_and_the_old_one_after(db, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    from forum.importing.backup_import import SQLITE_CACHE_KIB, import_backup
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    path = tmp_path / "feed.atom"
+    path.write_bytes(current_schema(STRUCTURE))
+    before, while_written = cache_size(), []
+    import_backup(path, progress=lambda *_: while_written.append(cache_size()))
+    assert while_written and set(while_written) == {-SQLITE_CACHE_KIB}
+    assert cache_size() == before != -SQLITE_CACHE_KIB
+
+
 def test_labels_attached_in_batches_reach_every_post(db, tmp_path, monkeypatch):
     from bench import backup_archive
     from forum.importing import backup_import
