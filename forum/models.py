@@ -301,22 +301,3 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class RenderedPage(models.Model):
-    """One version of a shared page, or a process's claim to be rendering it (no content yet).
-
-    Written only by `forum.renders`, when the counters live in the database rather than Redis.
-    """
-
-    key = models.CharField(primary_key=True, max_length=200)
-    content = models.BinaryField(null=True)
-    # Seconds since the epoch when the claim lapses, or when the kept content is dropped.
-    expires = models.FloatField(db_index=True)
-
-    class Meta:
-        verbose_name = _("rendered page")
-        verbose_name_plural = _("rendered pages")
-
-    def __str__(self) -> str:
-        return self.key

@@ -40,8 +40,7 @@ def show_post(request, year: int, month: int, slug: str):
     # Read before the page's data, so that a change made meanwhile leaves this copy stale.
     built_under = pages.generations(pages.place(year, month, slug))
     post = _get_post(year, month, slug)
-    site = built_under.site if built_under else None
-    rules = screening.rules_for(post, site_generation=site)
+    rules = screening.rules_for(post)
     if pages.shareable(request):
         # One process of all renders each version of the shared page; the others wait for it.
         render = partial(_render_post, request, post, rules, built_under)

@@ -6,22 +6,19 @@ the others. A key names one version of one thing (a page and the generations it 
 under), so what is kept under it is never replaced by anything newer: staleness is the key's
 business, not this module's.
 
-What is kept, and the claims to make it, live where `forum.counters` keeps its numbers: Redis
-when CACHE_URL names one, else the database's `forum_renderedpage` table. A claim lapses after
-CLAIM seconds, so a process that dies mid-render holds nobody up for long; a render that
-fails, or makes nothing worth keeping, gives its claim back at once. While that store
-cannot be reached, `render()` runs and nothing is kept.
+What is kept, and the claims to make it, live in the counters' Redis (CACHE_URL): the one place
+every process of every server reads at each request anyway. A claim lapses after CLAIM seconds,
+so a process that dies mid-render holds nobody up for long; a render that fails, or makes
+nothing worth keeping, gives its claim back at once. Without Redis (the embedded default, one
+server), or while it cannot be reached, `render()` runs in each process that needs the page and
+nothing is shared: the database is not made to carry a copy of every page it serves.
 """
 
 import logging
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
-
-from django.db import DatabaseError, IntegrityError, transaction
 
 from forum import counters
-from forum.models import RenderedPage
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +35,9 @@ KEEP = 30
 def once(key: str, render: Callable[[], bytes | None]) -> bytes | None:
     """What is kept under `key`, waiting for it while another process renders it; else what
     `render()` returns here (None: nothing to keep), kept for the others."""
-    store = _store()
+    if not counters.in_redis():
+        return render()
+    store = RedisStore()
     try:
         kept, claimed = _kept_or_claimed(store, key)
     except counters.Unavailable:
@@ -50,8 +49,10 @@ def once(key: str, render: Callable[[], bytes | None]) -> bytes | None:
 
 def underway(key: str) -> bool:
     """Whether some process has claimed the render of `key` and not yet kept what it made."""
+    if not counters.in_redis():
+        return False
     try:
-        return _store().underway(key)
+        return RedisStore().underway(key)
     except counters.Unavailable:
         return False
 
@@ -128,81 +129,3 @@ def _value(key: str) -> str:
 
 def _claim(key: str) -> str:
     return f"forum:render-claim:{key}"
-
-
-class DatabaseStore:
-    """One `RenderedPage` row per key: a claim while its content is empty, then the content.
-
-    `get()` reads the key's row once and remembers whether it was a live claim, so that the
-    `claim()` that follows a miss needs no second read; expired rows are dropped at most once
-    a SWEEP seconds per process, as the counters' are.
-    """
-
-    SWEEP = 60
-    _last_sweep = float("-inf")
-
-    def __init__(self):
-        self._claimed_by_another: dict[str, bool] = {}
-
-    def get(self, key: str) -> bytes | None:
-        row = RenderedPage.objects.filter(key=key).values_list("content", "expires").first()
-        live = row is not None and row[1] > time.time()
-        self._claimed_by_another[key] = live and row[0] is None
-        return bytes(row[0]) if live and row[0] is not None else None
-
-    def claim(self, key: str, seconds: float) -> bool:
-        # Known from get(): waiting readers poll with reads, not queuing for SQLite's write lock.
-        if self._claimed_by_another.get(key, False):
-            return False
-        now = time.time()
-        try:
-            with _writing():
-                RenderedPage.objects.create(key=key, content=None, expires=now + seconds)
-            return True
-        except IntegrityError:
-            pass
-        # A lapsed claim or an expired copy is in the way: the one update that finds it
-        # still lapsed takes it over.
-        with _writing():
-            lapsed = RenderedPage.objects.filter(key=key, expires__lte=now)
-            return lapsed.update(content=None, expires=now + seconds) == 1
-
-    def put(self, key: str, value: bytes, seconds: int) -> None:
-        now = time.time()
-        kept = {"content": value, "expires": now + seconds}
-        with _writing():
-            updated = RenderedPage.objects.filter(key=key).update(**kept)
-        if not updated:  # the claim lapsed and was dropped
-            try:
-                with _writing():
-                    RenderedPage.objects.create(key=key, **kept)
-            except IntegrityError:
-                pass  # another process kept it meanwhile: the same version, the same page
-        if time.monotonic() - DatabaseStore._last_sweep >= self.SWEEP:
-            DatabaseStore._last_sweep = time.monotonic()
-            with _writing():
-                RenderedPage.objects.filter(expires__lte=now).delete()
-
-    def release(self, key: str) -> None:
-        with _writing():
-            RenderedPage.objects.filter(key=key, content__isnull=True).delete()
-
-    def underway(self, key: str) -> bool:
-        rows = RenderedPage.objects.filter(key=key, content__isnull=True, expires__gt=time.time())
-        return rows.exists()
-
-
-@contextmanager
-def _writing():
-    """A savepoint around a write; a refused write (a read-only standby) as Unavailable."""
-    try:
-        with transaction.atomic():
-            yield
-    except IntegrityError:
-        raise
-    except DatabaseError as error:
-        raise counters.Unavailable from error
-
-
-def _store():
-    return RedisStore() if counters.in_redis() else DatabaseStore()

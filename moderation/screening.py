@@ -252,14 +252,9 @@ class PostRules:
     until: datetime | None
 
 
-def rules_for(post, *, site_generation: int | None = None) -> PostRules:
-    """The policy as the post page needs it; read once per request.
-
-    site_generation: the page cache's site-wide generation, read before the page's data
-    (forum.pages), which every save of the policy replaces. The policy read under it is reused
-    while it is current: a page then costs no query for the policy.
-    """
-    policy = _policy_under(site_generation)
+def rules_for(post) -> PostRules:
+    """The policy as the post page needs it; read once per request."""
+    policy = ModerationPolicy.current()
     try:
         _refuse_if_closed(post, policy)
     except Refused:
@@ -272,16 +267,3 @@ def rules_for(post, *, site_generation: int | None = None) -> PostRules:
         stamp=policy.updated.isoformat(),
         until=policy.lockdown_until if policy.in_lockdown else None,
     )
-
-
-# The policy as last read, and the site generation it was read under.
-_read_under: tuple[int, ModerationPolicy] | None = None
-
-
-def _policy_under(site_generation: int | None) -> ModerationPolicy:
-    global _read_under
-    if site_generation is None:
-        return ModerationPolicy.current()
-    if _read_under is None or _read_under[0] != site_generation:
-        _read_under = (site_generation, ModerationPolicy.current())
-    return _read_under[1]

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.test import Client
 
 from forum import counters, pages, renders, threads
-from forum.models import RenderedPage
 from forum.services import submit_comment
 from tests.forum.test_counters import on_redis  # noqa: F401 (a fixture)
 from tests.load.redis_server import redis_server  # noqa: F401 (a fixture)
@@ -93,47 +92,12 @@ def test_with_redis_down_each_reader_renders_and_nothing_is_kept(on_redis):  # n
     assert render.count == 2
 
 
-def test_on_the_database_the_second_reader_gets_the_first_readers_page(db):
+def test_without_redis_each_process_renders_its_own_and_keeps_nothing_in_the_database(db):
     first, second = Renderer(0, b"first"), Renderer(0, b"second")
 
     assert renders.once("page:v1", first) == b"first"
-    assert renders.once("page:v1", second) == b"first"
-    assert second.count == 0
-
-
-def test_on_the_database_a_claim_is_taken_by_one_reader_until_it_lapses(db, monkeypatch):
-    store = renders.DatabaseStore()
-    monkeypatch.setattr(renders.time, "time", lambda: 1000.0)
-    assert store.claim("page:v1", 2)
-    assert not store.claim("page:v1", 2)
-
-    monkeypatch.setattr(renders.time, "time", lambda: 1002.5)
-
-    assert store.claim("page:v1", 2)
-    assert not store.claim("page:v1", 2)
-
-
-def test_on_the_database_keeping_a_page_drops_the_copies_that_have_expired(db, monkeypatch):
-    store = renders.DatabaseStore()
-    monkeypatch.setattr(renders.time, "time", lambda: 1000.0)
-    store.put("page:v1", b"old", 600)
-
-    monkeypatch.setattr(renders.time, "time", lambda: 1700.0)
-    assert store.get("page:v1") is None
-    # A process sweeps at most once a minute: this one has not swept for longer than that.
-    monkeypatch.setattr(renders.DatabaseStore, "_last_sweep", float("-inf"))
-    store.put("page:v2", b"new", 600)
-
-    assert list(RenderedPage.objects.values_list("key", flat=True)) == ["page:v2"]
-
-
-def test_on_the_database_a_released_claim_lets_the_next_reader_claim(db):
-    store = renders.DatabaseStore()
-    assert store.claim("page:v1", 30)
-
-    store.release("page:v1")
-
-    assert store.claim("page:v1", 30)
+    assert renders.once("page:v1", second) == b"second"
+    assert not renders.underway("page:v1")
 
 
 @pytest.mark.usefixtures("on_redis")
@@ -150,6 +114,7 @@ def a_process_of_its_own() -> None:
     cache.clear()
 
 
+@pytest.mark.usefixtures("on_redis")
 def test_a_process_without_a_copy_serves_the_shared_one_without_rendering(
     a_published_comment, monkeypatch
 ):
@@ -168,6 +133,7 @@ def test_a_process_without_a_copy_serves_the_shared_one_without_rendering(
     assert len(again.content) == len(first.content)
 
 
+@pytest.mark.usefixtures("on_redis")
 def test_a_shared_copy_older_than_a_committed_comment_is_never_served(
     a_published_comment, moderation_off
 ):

@@ -146,12 +146,10 @@ def test_the_post_page_makes_the_same_few_queries_whatever_the_thread_size(db, c
     large_counts = queries_for_page(client, large)
 
     # Not yet kept: the page generations (this post's made under a savepoint: four queries),
-    # the post (the comment policy read under the same site generation is reused: none),
-    # the shared copy looked for and the claim to render it
-    # (forum.renders; a savepoint: three), the thread, the posts either side, the labels and
-    # the copy kept for the other processes (three).
+    # the post, the comment policy, the thread, the posts either side and the labels; with the
+    # counters in the database no copy is shared between processes (forum.renders).
     # Kept: the generations alone say the copy in this process's own store is still current.
-    assert small_counts == large_counts == (15, 1)
+    assert small_counts == large_counts == (9, 1)
     shown = [post_page(client, large, page=n).content.decode() for n in (1, 2)]
     assert sum(html.count('class="comment d') for html in shown) == 1000
 

@@ -123,16 +123,18 @@ def test_a_sqlite_file_locked_past_the_busy_timeout_gives_503s_and_readers_read_
     post_url = _post_url(sqlite_site)
     database = sqlite_site.database_url.removeprefix("sqlite:///")
     until = time.monotonic() + 60
+    # Read once first: the page's counters are written then, not under the lock.
+    assert _timed_get(server.url, post_url)[0] == 200
     with ThreadPoolExecutor(max_workers=2) as background:
-        commenting = background.submit(
-            comment_and_retry, server.url, post_url, commenters=4, each=5, until=until
-        )
-        time.sleep(1)
-        # Another process (a stuck job, a backup taken the wrong way) holds the write lock.
+        # Another process (a stuck job, a backup taken the wrong way) holds the write lock, from
+        # before the first comment: posting is quick enough to finish before a lock taken later.
         holder = subprocess.Popen(
             [sys.executable, "-c", _HOLD_WRITE_LOCK, database, "14"], stdout=subprocess.PIPE
         )
         assert holder.stdout.readline() == b"locked\n"
+        commenting = background.submit(
+            comment_and_retry, server.url, post_url, commenters=4, each=5, until=until
+        )
         status, _seconds, _body = _timed_get(server.url, "/")
         holder.wait(timeout=30)
         sent, pages = commenting.result()
