@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from blogarchive.backup_file import is_backup
 from forum.importing.backup_import import BackupReport, import_backup
@@ -58,6 +59,8 @@ class Command(BaseCommand):
                 rate = totals.comments_created / max(time.monotonic() - started, 1e-6)
                 _bar(number, len(pages), "files", rate)
             self._print_doubts(report)
+        if not dry_run and (totals.posts_created or totals.comments_created):
+            _planner_statistics()
         count = len(files) + sum(f.path not in files for f in failures)
         self._print_total(totals, count, failures, started, dry_run)
         if failures:
@@ -140,3 +143,11 @@ def _bar(number: int, count: int, unit: str, rate: float) -> None:
     sys.stderr.write(f"\r[{bar}] {number}/{count} {unit}, {rate:,.0f} comments/s")
     if number == count:
         sys.stderr.write("\n")
+
+
+def _planner_statistics() -> None:
+    """Give SQLite's planner statistics on what was just written (PostgreSQL's autovacuum keeps
+    its own): without them the moderation queue sorts every waiting comment."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
