@@ -53,7 +53,7 @@ def waiting(since: datetime | None, now: datetime) -> QuerySet:
     comments = Comment.objects.pending().filter(held | Exists(hides))
     # Hidden ones first, as in the queue: they were public a moment ago.
     order = ["-hidden_by_readers", "created", "pk"]
-    return comments.select_related("post").order_by(*order)
+    return comments.select_related("post", "parent").order_by(*order)
 
 
 def is_due(state: DigestState, now: datetime) -> bool:
@@ -69,13 +69,12 @@ def notify_held(now: datetime | None = None) -> int:
         return 0
     previous = state.last_sent
     moderators = list(recipients())
-    if not moderators or not waiting(previous, now).exists():
+    if not moderators:
         return 0
-    if not _claim(previous, now):
-        return 0
+    # Read before the claim: the window (previous, now] is fixed, so a process that claims it
+    # lists the same comments, and one that loses the claim has only read them.
     comments = list(waiting(previous, now))
-    if not comments:
-        _give_back(previous, now)
+    if not comments or not _claim(previous, now):
         return 0
     try:
         messages = [_digest(moderator, comments) for moderator in moderators]
@@ -111,12 +110,11 @@ def _digest(moderator, comments: list[Comment]) -> EmailMessage:
         len(comments),
     ) % {"count": len(comments)}
     now = timezone.now()
-    # The comments they answer, in one query: the digest shows each in full under its reply.
-    parents = Comment.objects.in_bulk([c.parent_id for c in comments if c.parent_id])
+    # The digest shows each comment in full under the one it answers (read with it: waiting()).
     items = [
         {
             "comment": comment,
-            "parent": parents.get(comment.parent_id),
+            "parent": comment.parent,
             "approve_url": make_link(comment, Decision.Action.APPROVE, moderator),
             "reject_url": make_link(comment, Decision.Action.REJECT, moderator),
         }
