@@ -50,11 +50,13 @@ def _page(page: dict, sizes: Sizes) -> dict:
     from django.core.cache import cache
 
     from bench import inprocess
-    from forum import pages
+    from forum import conversations, pages
 
     def changed():
-        # A new version of the page, which no process has rendered yet (forum.renders).
+        # A new version of the page, which no process has rendered yet (forum.renders), nor
+        # any of its conversations (the busy post measures a page that changed a little).
         cache.clear()
+        conversations.forget()
         pages.thread_changed(page["post"])
 
     get = _reader_get(page["url"])

@@ -7,9 +7,10 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self) -> None:
-        from forum import pages
+        from forum import conversations, pages
 
         pages.connect_signals()
+        conversations.connect_signals()
         post_migrate.connect(_keep_fulltext, sender=self, dispatch_uid="forum-sqlite-fulltext")
 
 

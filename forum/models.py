@@ -21,7 +21,41 @@ class CommentQuerySet(models.QuerySet):
         return self.order_by("tree_id", "lft")
 
 
-class Comment(MPTTModel):
+class AsShown:
+    """What a page says about a comment, from its fields alone: shared by the model and by the
+    plain rows a thread page is read into (forum.selectors.ThreadComment)."""
+
+    @property
+    def indent(self) -> int:
+        """How far the page indents this comment: deep threads stop indenting past a point."""
+        return min(self.level, MAX_INDENT)
+
+    @property
+    def outcome_for_author(self) -> str:
+        """One sentence telling the author what became of a comment that was not published."""
+        if not self.public_reason:
+            return str(_("Not published: a moderator removed your comment."))
+        reason = self.public_reason.strip()
+        # The reason is quoted as the moderator wrote it; a full stop after one that already
+        # ends a sentence would read "…done.”."
+        stop = "" if reason[-1:] in ".!?…" else "."
+        return (
+            str(_("Not published: a moderator removed your comment, saying: “%(reason)s”"))
+            % {"reason": reason}
+            + stop
+        )
+
+    @property
+    def placeholder(self) -> str:
+        """What stands in for a comment that is no longer shown but still has replies."""
+        if self.status == self.Status.PENDING:
+            return str(_("This comment is hidden while a moderator looks at it."))
+        if self.status == self.Status.REMOVED and self.removed_by == self.RemovedBy.AUTHOR:
+            return str(_("This comment has been removed by the author."))
+        return str(_("This comment has been removed by a moderator."))
+
+
+class Comment(AsShown, MPTTModel):
     """A comment on a post, or a reply to another comment, to any depth.
 
     Each top-level comment is the root of its own MPTT tree (`tree_id`), so a new conversation
@@ -143,35 +177,6 @@ class Comment(MPTTModel):
     def get_absolute_url(self) -> str:
         """The permalink, which finds the page of a long thread the comment is on."""
         return reverse("forum:comment", args=[self.pk])
-
-    @property
-    def indent(self) -> int:
-        """How far the page indents this comment: deep threads stop indenting past a point."""
-        return min(self.level, MAX_INDENT)
-
-    @property
-    def outcome_for_author(self) -> str:
-        """One sentence telling the author what became of a comment that was not published."""
-        if not self.public_reason:
-            return str(_("Not published: a moderator removed your comment."))
-        reason = self.public_reason.strip()
-        # The reason is quoted as the moderator wrote it; a full stop after one that already
-        # ends a sentence would read "…done.”."
-        stop = "" if reason[-1:] in ".!?…" else "."
-        return (
-            str(_("Not published: a moderator removed your comment, saying: “%(reason)s”"))
-            % {"reason": reason}
-            + stop
-        )
-
-    @property
-    def placeholder(self) -> str:
-        """What stands in for a comment that is no longer shown but still has replies."""
-        if self.status == self.Status.PENDING:
-            return str(_("This comment is hidden while a moderator looks at it."))
-        if self.status == self.Status.REMOVED and self.removed_by == self.RemovedBy.AUTHOR:
-            return str(_("This comment has been removed by the author."))
-        return str(_("This comment has been removed by a moderator."))
 
 
 class CommentSearch(models.Model):

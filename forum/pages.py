@@ -187,7 +187,7 @@ def keep(request, response, built_under: Generations | None, until: datetime | N
     the response, with the validator every copy of it carries (or a 304)."""
     if built_under is None or response.status_code != 200:
         return response
-    entry = _kept(request, response.content, built_under, _expires(until))
+    entry = _kept(request, _cut(response.content.decode()), built_under, _expires(until))
     return _validated(request, response, entry.version)
 
 
@@ -197,25 +197,28 @@ def keep_once(request, built_under: Generations | None, until: datetime | None, 
     expires = _expires(until)
     if built_under is None or expires <= clock.time():
         return keep(request, render(), built_under, until)
-    rendered = None
+    rendered, cut = None, None
 
     def render_here() -> bytes | None:
-        nonlocal rendered
+        nonlocal rendered, cut
         rendered = render()
         if rendered.status_code != 200:
             return None
         # Shared without this reader's own values: each process fills in its readers' own.
-        return b"".join(_cut(rendered.content.decode())[0])
+        cut = _cut(rendered.content.decode())
+        return b"".join(cut[0])
 
     shared = renders.once(f"page:{_version(request, built_under, expires)}", render_here)
-    if rendered is not None:
-        return keep(request, rendered, built_under, until)
-    return serve(request, _kept(request, shared, built_under, expires))
+    if rendered is None:
+        return serve(request, _kept(request, _cut(shared.decode()), built_under, expires))
+    if cut is None:
+        return rendered
+    return _validated(request, rendered, _kept(request, cut, built_under, expires).version)
 
 
-def _kept(request, content: bytes, built_under: Generations, expires: float) -> Entry:
-    """The page's copy, kept in this process's cache."""
-    parts, holes = _cut(content.decode())
+def _kept(request, cut, built_under: Generations, expires: float) -> Entry:
+    """The page's copy, cut where each reader's own values go, kept in this process's cache."""
+    parts, holes = cut
     entry = Entry(parts, holes, built_under, expires, _version(request, built_under, expires))
     key = _entry_key(request)
     cache.set(key, entry, max(int(expires - clock.time()), 1))
@@ -256,9 +259,10 @@ def _cut(content: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
     return tuple(parts), tuple(holes)
 
 
-def thread_page(post: Post, number: int, viewer, built_under: Generations | None):
-    """A page of the thread (threads.thread_page), kept while it is the same for everyone."""
-    if built_under is None or not viewer.is_anonymous_reader:
+def thread_page(post: Post, number: int, viewer, built_under: Generations | None, *, keep: bool):
+    """A page of the thread (threads.thread_page), kept while it is the same for everyone if
+    `keep`: not for a page that is itself kept whole, whose thread nobody would read again."""
+    if built_under is None or not keep or not viewer.is_anonymous_reader:
         return threads.thread_page(post, number, viewer)
     # Closing a post (by hand, or by age at midnight) takes every Reply link off the page.
     state = "open" if viewer.comments_open else "closed"

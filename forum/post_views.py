@@ -184,7 +184,8 @@ def _render_post(request, post: Post, rules, built_under, *, form=None, status: 
     viewer = _viewer(request, post, rules, notices)
     reply_to, number = _reply_and_page(request, post, viewer, form)
     try:
-        page = pages.thread_page(post, number, viewer, built_under)
+        keep = not pages.shareable(request)
+        page = pages.thread_page(post, number, viewer, built_under, keep=keep)
     except threads.PageOutOfRange as missing:
         context = {"post": post, "asked": number, "num_pages": missing.num_pages}
         return render(request, "forum/no_such_page.html", context, status=404)

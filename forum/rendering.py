@@ -52,10 +52,24 @@ class Notice:
 
 def uk_time(moment: datetime) -> str:
     """A time as the blog showed it, in UK time: "21 December 2015 at 10:55"."""
-    local = timezone.localtime(moment)  # settings.TIME_ZONE: no request picks another
-    # Django's month names, put together here: its date formatting ("j F Y") costs four times
-    # as much, once per comment of a thread.
-    return f"{local.day} {MONTHS[local.month]} {local.year} at {local:%H:%M}"
+    return UKClock()(moment)
+
+
+class UKClock:
+    """uk_time() for the many comments of a thread: the zone (settings.TIME_ZONE: no request
+    picks another) and Django's month names looked up once, not once per comment. Django's
+    date formatting ("j F Y") would cost four times as much again."""
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+
+    def __call__(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        return (
+            f"{local.day} {self.months[local.month]} {local.year} at "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
 
 
 def _url_pattern(name: str) -> str:
@@ -81,6 +95,7 @@ class _Strings:
     delete: str = field(default_factory=lambda: _("Delete"))
     in_reply_to: str = field(default_factory=lambda: _("in reply to"))
     removed: str = field(default_factory=lambda: _("a removed comment"))
+    clock: UKClock = field(default_factory=UKClock)  # and the month names
 
 
 # What closes each comment's <article>: render_thread leaves it to its caller, who may place a
@@ -88,18 +103,38 @@ class _Strings:
 CLOSE_COMMENT = "</article>\n"
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What a page's comments link to beyond themselves: the comments the page shows (linked
+    by their anchor; any other by its permalink), and when each comment of the whole thread was
+    posted, for the times readers mention (forum.references)."""
+
+    on_page: frozenset[int]
+    times: TimeIndex
+
+    @classmethod
+    def of(cls, page: list[Comment], whole_thread: list[Comment]) -> "Surroundings":
+        return cls(frozenset(comment.pk for comment in page), TimeIndex(whole_thread))
+
+
 def render_thread(
-    comments: list[Comment], viewer: Viewer, *, whole_thread: list[Comment] | None = None
+    comments: list[Comment],
+    viewer: Viewer,
+    *,
+    whole_thread: list[Comment] | None = None,
+    surroundings: Surroundings | None = None,
 ) -> tuple[tuple[int, SafeString], ...]:
     """Each comment of a page of the thread, with its <article> (indented by depth) still open.
 
     `whole_thread` (all pages) lets a time mentioned in a comment link to a comment on
-    another page.
+    another page. `surroundings` instead, when `comments` are only part of the page.
     """
     strings = _Strings()
     urls = _Urls()
-    on_page = {comment.pk for comment in comments}
-    times = TimeIndex(whole_thread if whole_thread is not None else comments)
+    if surroundings is None:
+        whole_thread = comments if whole_thread is None else whole_thread
+        surroundings = Surroundings.of(comments, whole_thread)
+    on_page, times = surroundings.on_page, surroundings.times
 
     def href(pk: int) -> str:
         return f"#c{pk}" if pk in on_page else urls.permalink.format(pk=pk)
@@ -163,13 +198,13 @@ def _display_name(comment: Comment, strings: _Strings) -> str:
     return strings.anonymous
 
 
-def _when(comment: Comment) -> str:
+def _when(comment: Comment, strings: _Strings) -> str:
     """The permalink's text: the time posted, or for an old comment whose time was lost, its
     number in the captured thread ("#12", "#12.3")."""
     if comment.created:
         return (
             f'<time datetime="{comment.created.isoformat(timespec="seconds")}">'
-            f"{uk_time(comment.created)}</time>"
+            f"{strings.clock(comment.created)}</time>"
         )
     if comment.import_key:
         return f"#{escape(comment.import_key)}"
@@ -186,7 +221,7 @@ def _full(comment, body: str, viewer: Viewer, strings: _Strings, urls, answered:
         f'<article class="{_classes(comment)}{state}" id="c{pk}" aria-labelledby="c{pk}-by">'
         f'<header class="comment-head"><span class="comment-author" id="c{pk}-by">{name}</span>'
         f' <span class="sep" aria-hidden="true">·</span> '
-        f'<a class="permalink" href="#c{pk}">{_when(comment)}</a></header>'
+        f'<a class="permalink" href="#c{pk}">{_when(comment, strings)}</a></header>'
         f"{answered}{_told(comment, viewer)}{_notice(comment, viewer)}"
         f'<div class="comment-body">{body}</div>'
         f'<div class="comment-actions">{_actions(comment, viewer, strings, name, urls)}</div>'

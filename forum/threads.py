@@ -8,9 +8,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from blogarchive.models import Post
-from forum import selectors
+from forum import conversations, selectors
 from forum.models import Comment
-from forum.rendering import CLOSE_COMMENT, Viewer, render_thread
+from forum.rendering import CLOSE_COMMENT, Viewer
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,16 @@ class ThreadPage:
     def cut_inside(self, comment_id: int | None) -> tuple[SafeString, SafeString]:
         """The page's HTML cut at the end of one comment's own content, where a form in it goes:
         what comes before the cut and what after. The whole page and nothing, without one."""
-        closed = [mark_safe(f"{article}{CLOSE_COMMENT}") for _, article in self.articles]
         at = next((i for i, (pk, _) in enumerate(self.articles) if pk == comment_id), None)
         if at is None:
-            return mark_safe("".join(closed)), mark_safe("")
-        before = "".join(closed[:at]) + self.articles[at][1]
-        return mark_safe(before), mark_safe(CLOSE_COMMENT + "".join(closed[at + 1 :]))
+            return mark_safe(_closed(self.articles)), mark_safe("")
+        before = _closed(self.articles[:at]) + self.articles[at][1]
+        return mark_safe(before), mark_safe(CLOSE_COMMENT + _closed(self.articles[at + 1 :]))
+
+
+def _closed(articles: tuple[tuple[int, SafeString], ...]) -> str:
+    """The articles one after the other, each closed."""
+    return "".join(f"{article}{CLOSE_COMMENT}" for _, article in articles)
 
 
 class PageOutOfRange(Exception):
@@ -84,7 +88,7 @@ def thread_page(post: Post, number: int, viewer: Viewer) -> ThreadPage:
     published = [c.pk for c in comments if c.status == Comment.Status.PUBLISHED]
     shown = pages[number - 1]
     return ThreadPage(
-        articles=render_thread(shown, viewer, whole_thread=comments),
+        articles=conversations.render_page(shown, viewer, comments),
         published_count=len(published),
         number=number,
         num_pages=len(pages),

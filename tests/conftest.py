@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from forum import conversations
 from moderation.models import ModerationPolicy
 from tests.factories import make_comment, make_moderator, make_post
 
@@ -15,6 +16,7 @@ def _fresh_cache(request):
     if uses_db or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("transactional_db" if "live_server" in uses_db else "db")
         cache.clear()
+        conversations.forget()
     yield
 
 

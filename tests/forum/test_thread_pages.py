@@ -17,15 +17,15 @@ def two_pages(a_post, settings, monkeypatch):
     make_comment(post=a_post, body="The first conversation.")
     make_comment(post=a_post, body="The second conversation.")
     kept = []
-    keep_page = pages.keep
+    keep_page = pages._kept
 
     def keep(request, *args):
-        response = keep_page(request, *args)
+        entry = keep_page(request, *args)
         if pages.kept(request) is not None:
             kept.append(request.get_full_path())
-        return response
+        return entry
 
-    monkeypatch.setattr(pages, "keep", keep)
+    monkeypatch.setattr(pages, "_kept", keep)
     return kept
 
 
