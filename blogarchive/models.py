@@ -1,10 +1,8 @@
 import calendar
 import datetime
 
-from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import connection, models
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import ExtractMonth, ExtractYear, JSONObject
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,26 +20,31 @@ class PostQuerySet(models.QuerySet):
 
     def with_labels(self):
         """Each post with its labels read in the same query, for Post.listed_labels()."""
-        fields = JSONObject(id="label_id", name="label__name", slug="label__slug")
-        if connection.vendor == "postgresql":
-            rows = JSONBAgg(fields, order_by="label__name")
-        else:
-            rows = JSONGroupArray(fields)
-        filed = (
-            Post.labels.through.objects.filter(post=OuterRef("pk"))
-            .order_by()
-            .values("post")
-            .annotate(rows=rows)
-            .values("rows")
-        )
-        return self.annotate(label_rows=Subquery(filed))
+        return self.annotate(label_rows=LabelRows("pk"))
 
 
-class JSONGroupArray(models.Aggregate):
-    """SQLite's JSON array of a group's values, in no set order (see Post.listed_labels())."""
+class LabelRows(models.Func):
+    """The labels of the post whose id this is, as a JSON array of their ids, names and slugs.
 
-    function = "JSON_GROUP_ARRAY"
+    A subquery written out, as the ORM's own (an aggregate over the m2m table) took longer to
+    build and compile than the query it saves. PostgreSQL orders the array by name; SQLite
+    cannot order an aggregate's input before 3.44 (see Post.listed_labels()).
+    """
+
     output_field = models.JSONField()
+    aggregates = {
+        "postgresql": "JSONB_AGG(JSONB_BUILD_OBJECT('id', l.id, 'name', l.name, 'slug', l.slug)"
+        " ORDER BY l.name)",
+        "sqlite": "JSON_GROUP_ARRAY(JSON_OBJECT('id', l.id, 'name', l.name, 'slug', l.slug))",
+    }
+
+    def as_sql(self, compiler, connection, **extra_context):
+        filed = Post.labels.through._meta.db_table
+        template = (
+            f"(SELECT {self.aggregates[connection.vendor]} FROM {Label._meta.db_table} l"
+            f" JOIN {filed} f ON f.label_id = l.id WHERE f.post_id = %(expressions)s)"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
 def month_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
