@@ -1,7 +1,7 @@
 import calendar
 import datetime
 
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,34 @@ class PostQuerySet(models.QuerySet):
         except ValueError:
             return self.none()
         return self.filter(published__range=month_of(first))
+
+    def with_labels(self):
+        """Each post with its labels read in the same query, for Post.listed_labels()."""
+        return self.annotate(label_rows=LabelRows("pk"))
+
+
+class LabelRows(models.Func):
+    """The labels of the post whose id this is, as a JSON array of their ids, names and slugs.
+
+    A subquery written out, as the ORM's own (an aggregate over the m2m table) took longer to
+    build and compile than the query it saves. PostgreSQL orders the array by name; SQLite
+    cannot order an aggregate's input before 3.44 (see Post.listed_labels()).
+    """
+
+    output_field = models.JSONField()
+    aggregates = {
+        "postgresql": "JSONB_AGG(JSONB_BUILD_OBJECT('id', l.id, 'name', l.name, 'slug', l.slug)"
+        " ORDER BY l.name)",
+        "sqlite": "JSON_GROUP_ARRAY(JSON_OBJECT('id', l.id, 'name', l.name, 'slug', l.slug))",
+    }
+
+    def as_sql(self, compiler, connection, **extra_context):
+        filed = Post.labels.through._meta.db_table
+        template = (
+            f"(SELECT {self.aggregates[connection.vendor]} FROM {Label._meta.db_table} l"
+            f" JOIN {filed} f ON f.label_id = l.id WHERE f.post_id = %(expressions)s)"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
 def month_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -110,3 +138,13 @@ class Post(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def listed_labels(self) -> list[Label]:
+        """The post's labels in their order (by name), as with_labels() read them."""
+        labels = [Label(**fields) for fields in self.label_rows or ()]
+        if connection.vendor != "postgresql":
+            # SQLite orders an aggregate's input only from 3.44 (Debian 12 has 3.40). Sorted
+            # here they are in its own order all the same: it compares text by its UTF-8 bytes
+            # (the BINARY collation), as Python compares str.
+            labels.sort(key=lambda label: label.name)
+        return labels

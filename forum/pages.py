@@ -11,7 +11,8 @@ This module alone knows what makes a kept page stale. It is current while these 
 were when it was built:
 
 - the post's generation: `thread_changed()` (a comment added, decided, edited or removed);
-- the site's generation: `site_changed()` (a post saved or deleted, the comment policy);
+- the site's generation: `site_changed()` (a post saved or deleted, a label renamed or deleted,
+  a post filed under a label or taken off it, the comment policy);
 - the day: a post's comments can close, or come under moderation, at midnight by age alone;
 - the policy's `until`: a lockdown that ends by the clock changes no generation;
 - the build stamp: a deploy (code, templates, static files) starts afresh.
@@ -39,13 +40,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
-from blogarchive.models import Post
+from blogarchive.models import Label, Post
 from forum import counters, ownership, renders, submissions, threads
 
 SITE = "page:gen:site"
@@ -352,7 +353,25 @@ def _post_saved(sender, **kwargs) -> None:
     site_changed()
 
 
+def _label_saved(sender, created: bool = False, **kwargs) -> None:
+    # A post page shows each of its labels' name and address; a new label is on no post yet.
+    if not created:
+        site_changed()
+
+
+def _filing_changed(sender, action: str, **kwargs) -> None:
+    # Posts filed under a label or taken off it, from either side (post.labels, label.posts).
+    if action in ("post_add", "post_remove", "post_clear"):
+        site_changed()
+
+
 def connect_signals() -> None:
-    """Follow posts saved or deleted anywhere: blogarchive cannot call forum to say so."""
+    """Follow posts and their labels saved or deleted anywhere: blogarchive cannot call forum
+    to say so."""
     post_save.connect(_post_saved, sender=Post, dispatch_uid="pages-post-saved")
     post_delete.connect(_post_saved, sender=Post, dispatch_uid="pages-post-deleted")
+    post_save.connect(_label_saved, sender=Label, dispatch_uid="pages-label-saved")
+    post_delete.connect(_label_saved, sender=Label, dispatch_uid="pages-label-deleted")
+    m2m_changed.connect(
+        _filing_changed, sender=Post.labels.through, dispatch_uid="pages-filing-changed"
+    )

@@ -21,7 +21,7 @@ from moderation import screening
 
 
 def _get_post(year: int, month: int, slug: str) -> Post:
-    post = Post.objects.in_month(year, month).filter(slug=slug).first()
+    post = Post.objects.in_month(year, month).filter(slug=slug).with_labels().first()
     if post is None:
         raise Http404(_("No post at this address."))
     return post
@@ -199,7 +199,7 @@ def _render_post(request, post: Post, rules, built_under, *, form=None, status: 
         "page": page,
         "thread_before": thread_before,
         "thread_after": thread_after,
-        "labels": list(post.labels.all()),
+        "labels": post.listed_labels(),
         "comments_open": viewer.comments_open,
         "moderated": rules.holds_every_comment,
         "reply_to": reply_to,

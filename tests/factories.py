@@ -9,8 +9,9 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from django.utils.text import slugify
 
-from blogarchive.models import Post
+from blogarchive.models import Label, Post
 from forum import markup
 from forum.models import Comment
 from moderation.permissions import MODERATORS_GROUP
@@ -28,6 +29,10 @@ def make_post(*, title: str | None = None, published=None, **fields) -> Post:
         paragraphs=fields.pop("paragraphs", [f"The body of {title}."]),
         **fields,
     )
+
+
+def make_label(name: str) -> Label:
+    return Label.objects.create(name=name, slug=slugify(name, allow_unicode=True))
 
 
 def make_comment(

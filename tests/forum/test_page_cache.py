@@ -15,7 +15,7 @@ from forum import pages
 from forum.models import Comment
 from forum.services import submit_comment
 from moderation.models import ModerationPolicy
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_label, make_post
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -158,15 +158,93 @@ def test_an_authors_page_is_their_own_and_not_kept_for_others(shown_once):
 
 
 def test_editing_a_post_in_the_admin_shows_at_once(shown_once, admin_client):
-    change = f"/admin/blogarchive/post/{shown_once.pk}/change/"
-    form = admin_client.get(change).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(title="Renamed for clarity", published="2015-12-21", paragraphs='["Edited."]')
-
-    assert admin_client.post(change, data).status_code == 302
+    change_in_the_admin(
+        admin_client,
+        shown_once,
+        title="Renamed for clarity",
+        published="2015-12-21",
+        paragraphs='["Edited."]',
+    )
 
     shown_once.refresh_from_db()
     assert "Renamed for clarity" in read(a_reader(), shown_once).content.decode()
+
+
+def change_in_the_admin(admin_client, obj, **changes):
+    """Post the object's admin change form as a browser would, with these fields changed."""
+    change = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(changes)
+    assert admin_client.post(change, data).status_code == 302
+
+
+@pytest.fixture
+def filed_and_shown(a_published_comment):
+    """A post filed under one label, whose page one reader has read, so that it is now kept."""
+    post = a_published_comment.post
+    post.labels.add(make_label("Probation trusts"))
+    assert "Probation trusts" in read(a_reader(), post).content.decode()
+    return post
+
+
+def test_renaming_a_label_in_the_admin_shows_on_kept_pages_at_once(filed_and_shown, admin_client):
+    label = filed_and_shown.labels.get()
+
+    change_in_the_admin(admin_client, label, name="Community rehabilitation", slug="crc")
+
+    html = read(a_reader(), filed_and_shown).content.decode()
+    assert '<a href="/label/crc/" rel="tag">Community rehabilitation</a>' in html
+    assert "Probation trusts" not in html
+
+
+def test_deleting_a_label_in_the_admin_takes_it_off_kept_pages(filed_and_shown, admin_client):
+    delete = f"/admin/blogarchive/label/{filed_and_shown.labels.get().pk}/delete/"
+
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+
+    assert "Probation trusts" not in read(a_reader(), filed_and_shown).content.decode()
+
+
+def test_filing_a_post_under_other_labels_in_the_admin_shows_at_once(filed_and_shown, admin_client):
+    other = make_label("Caseloads")
+
+    change_in_the_admin(admin_client, filed_and_shown, labels=[other.pk])
+
+    html = read(a_reader(), filed_and_shown).content.decode()
+    assert "Caseloads" in html and "Probation trusts" not in html
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda post, label: post.labels.add(label),
+        lambda post, label: label.posts.add(post),
+        lambda post, label: post.labels.set([label]),
+    ],
+    ids=["post.labels.add", "label.posts.add", "post.labels.set"],
+)
+def test_filing_a_post_under_a_label_anywhere_shows_on_its_kept_page(shown_once, change):
+    label = make_label("Caseloads")
+
+    change(shown_once, label)
+
+    assert "Caseloads" in read(a_reader(), shown_once).content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda post, label: post.labels.remove(label),
+        lambda post, label: post.labels.clear(),
+        lambda post, label: label.posts.clear(),
+    ],
+    ids=["post.labels.remove", "post.labels.clear", "label.posts.clear"],
+)
+def test_taking_a_label_off_a_post_anywhere_shows_on_its_kept_page(filed_and_shown, change):
+    change(filed_and_shown, filed_and_shown.labels.get())
+
+    assert "Probation trusts" not in read(a_reader(), filed_and_shown).content.decode()
 
 
 def test_closing_comments_by_policy_shows_at_once(shown_once):

@@ -3,11 +3,13 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
+from blogarchive.models import Label
 from forum import markup
 from forum.models import Comment
 from forum.pages import thread_changed
-from tests.factories import make_comment, make_post, make_thread
+from tests.factories import make_comment, make_label, make_post, make_thread
 
 
 def post_page(client, post, **params):
@@ -118,14 +120,14 @@ def test_a_removed_comment_with_visible_replies_leaves_a_placeholder(a_post, cli
     assert "Calm reply" in html
 
 
-def queries_for_page(client, post) -> tuple[int, int]:
-    """SQL queries for the post page with the thread's HTML not cached, then cached."""
+def queries_for_page(client, post) -> tuple[list[str], list[str]]:
+    """The SQL of the post page with the thread's HTML not cached, then cached."""
     with CaptureQueriesContext(connection) as cold:
         first = post_page(client, post)
     with CaptureQueriesContext(connection) as warm:
         second = post_page(client, post)
     assert without_csrf(first) == without_csrf(second)
-    return len(cold), len(warm)
+    return [q["sql"] for q in cold], [q["sql"] for q in warm]
 
 
 def without_csrf(response) -> str:
@@ -134,24 +136,55 @@ def without_csrf(response) -> str:
     return re.sub(tokens, "", response.content.decode())
 
 
+def page_data(statements: list[str]) -> list[str]:
+    """The statements that read the page's data, without those of the page generations (which
+    live in Redis on a site that has it): what bench/targets.py counts."""
+    return [sql for sql in statements if "forum_counter" not in sql and "SAVEPOINT" not in sql]
+
+
 def test_the_post_page_makes_the_same_few_queries_whatever_the_thread_size(db, client, settings):
     settings.FORUM_COUNTERS_URL = ""  # the page generations in the database, and counted here
     small, large = make_post(title="Small"), make_post(title="Large")
     make_thread(small, size=10)
     make_thread(large, size=1000)
+    labels = [make_label("Probation"), make_label("Caseloads")]
+    for post in (small, large):
+        post.labels.set(labels)
     # As on a site already serving: some page has been read since the last policy change.
     post_page(client, make_post(title="Another"))
 
-    small_counts = queries_for_page(client, small)
-    large_counts = queries_for_page(client, large)
+    small_cold, small_warm = queries_for_page(client, small)
+    large_cold, large_warm = queries_for_page(client, large)
 
     # Not yet kept: the page generations (this post's made under a savepoint: four queries),
-    # the post, the comment policy, the thread, the posts either side and the labels; with the
-    # counters in the database no copy is shared between processes (forum.renders).
+    # the post with its labels, the comment policy, the thread and the posts either side; with
+    # the counters in the database no copy is shared between processes (forum.renders).
     # Kept: the generations alone say the copy in this process's own store is still current.
-    assert small_counts == large_counts == (9, 1)
+    assert len(page_data(small_cold)) == len(page_data(large_cold)) == 4
+    assert (len(small_cold), len(small_warm)) == (len(large_cold), len(large_warm)) == (8, 1)
     shown = [post_page(client, large, page=n).content.decode() for n in (1, 2)]
     assert sum(html.count('class="comment d') for html in shown) == 1000
+    assert '<a href="/label/caseloads/" rel="tag">Caseloads</a>' in shown[0]
+
+
+def test_the_post_page_lists_its_labels_in_the_order_the_database_sorts_their_names(a_post, client):
+    names = ["zebra crossings", "Écoles", "approved premises", "Bail hostels", "MAPPA"]
+    a_post.labels.set([make_label(name) for name in names])
+    make_post(title="Filed elsewhere").labels.set([make_label("Unrelated")])
+    expected = list(Label.objects.filter(posts=a_post).order_by("name"))
+
+    html = post_page(client, a_post).content.decode()
+
+    listed = re.findall(r'<a href="([^"]+)" rel="tag">([^<]+)</a>', html)
+    assert listed == [(label.get_absolute_url(), escape(label.name)) for label in expected]
+
+
+def test_a_post_without_labels_shows_no_labels(a_post, client):
+    make_post(title="Filed elsewhere").labels.set([make_label("Unrelated")])
+
+    html = post_page(client, a_post).content.decode()
+
+    assert "post-labels" not in html and "Unrelated" not in html
 
 
 def test_a_long_thread_is_paged_by_conversation_and_permalinks_land_on_the_right_page(
