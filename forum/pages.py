@@ -164,6 +164,14 @@ def kept(request) -> Entry | None:
     return None
 
 
+def _lately_served(request) -> Entry | None:
+    """This process's copy of the page, if it was last found current at most
+    STALE_WHILE_RENDERING seconds ago."""
+    key = _entry_key(request)
+    entry = cache.get(key) if _lately_current(key) else None
+    return entry if isinstance(entry, Entry) and entry.expires > clock.time() else None
+
+
 def _note_current(key: str) -> None:
     if len(_found_current) > 10_000:
         _found_current.clear()  # a bound: forgetting only means waiting for the next render
@@ -209,7 +217,15 @@ def keep_once(request, built_under: Generations | None, until: datetime | None, 
         cut = _cut(rendered.content.decode())
         return b"".join(cut[0])
 
-    shared = renders.once(f"page:{_version(request, built_under, expires)}", render_here)
+    # A reader whose process served this page a moment ago is given that copy while another
+    # process renders the new one (see kept()), rather than wait for it.
+    previous = _lately_served(request)
+    try:
+        shared = renders.once(
+            f"page:{_version(request, built_under, expires)}", render_here, wait=previous is None
+        )
+    except renders.Elsewhere:
+        return serve(request, previous)
     if rendered is None:
         return serve(request, _kept(request, _cut(shared.decode()), built_under, expires))
     if cut is None:

@@ -32,18 +32,27 @@ CLAIM = 2.0
 KEEP = 30
 
 
-def once(key: str, render: Callable[[], bytes | None]) -> bytes | None:
+class Elsewhere(Exception):
+    """Another process is rendering what was asked for, and the caller would not wait."""
+
+
+def once(key: str, render: Callable[[], bytes | None], *, wait: bool = True) -> bytes | None:
     """What is kept under `key`, waiting for it while another process renders it; else what
-    `render()` returns here (None: nothing to keep), kept for the others."""
+    `render()` returns here (None: nothing to keep), kept for the others.
+
+    With `wait` False, a caller that has something else to give meanwhile (the page as it was a
+    moment ago) is told at once, by Elsewhere, that another process has the render in hand."""
     if not counters.in_redis():
         return render()
     store = RedisStore()
     try:
-        kept, claimed = _kept_or_claimed(store, key)
+        kept, claimed = _kept_or_claimed(store, key, WAIT if wait else 0)
     except counters.Unavailable:
         return render()
     if kept is not None:
         return kept
+    if not claimed and not wait:
+        raise Elsewhere(key)
     return _render(store, key, render, claimed=claimed)
 
 
@@ -57,9 +66,10 @@ def underway(key: str) -> bool:
         return False
 
 
-def _kept_or_claimed(store, key: str) -> tuple[bytes | None, bool]:
-    """The kept value; else whether this process has claimed the render (False: waited WAIT)."""
-    deadline = time.monotonic() + WAIT
+def _kept_or_claimed(store, key: str, wait: float) -> tuple[bytes | None, bool]:
+    """The kept value; else whether this process has claimed the render (False: waited `wait`
+    seconds for another's)."""
+    deadline = time.monotonic() + wait
     while (kept := store.get(key)) is None:
         if store.claim(key, CLAIM):
             return None, True

@@ -190,3 +190,37 @@ def test_with_no_render_underway_the_first_reader_after_a_change_gets_the_new_pa
     kept_then_changed,
 ):
     assert "Fresh news" in Client().get(kept_then_changed).content.decode()
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_caller_with_a_page_of_its_own_to_give_is_not_kept_waiting_for_anothers_render():
+    render = Renderer(0)
+    assert renders.RedisStore().claim("page:v1", renders.CLAIM)  # another process's claim
+
+    started = time.monotonic()
+    with pytest.raises(renders.Elsewhere):
+        renders.once("page:v1", render, wait=False)
+
+    assert time.monotonic() - started < renders.WAIT / 2
+    assert render.count == 0
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_reader_who_finds_the_render_claimed_a_moment_after_looking_gets_the_previous_page(
+    kept_then_changed, monkeypatch
+):
+    # No render was underway when the reader's kept copy was checked; another process claimed
+    # it just after, before this one could.
+    monkeypatch.setattr(renders, "underway", lambda key: False)
+    monkeypatch.setattr(renders.RedisStore, "claim", lambda self, key, seconds: False)
+    rendered = []
+    render = threads.thread_page
+    monkeypatch.setattr(threads, "thread_page", lambda *a: rendered.append(a) or render(*a))
+
+    started = time.monotonic()
+    meanwhile = Client().get(kept_then_changed)
+
+    assert time.monotonic() - started < renders.WAIT / 2
+    assert "burn out" in meanwhile.content.decode()
+    assert "Fresh news" not in meanwhile.content.decode()
+    assert rendered == []
