@@ -30,15 +30,19 @@ change that could not be announced then is announced site-wide once the counters
 """
 
 import hashlib
+import logging
 import re
+import threading
 import time as clock
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache as once
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -48,6 +52,8 @@ from django.utils.cache import get_conditional_response
 
 from blogarchive.models import Label, Post
 from forum import counters, ownership, renders, submissions, threads
+
+logger = logging.getLogger(__name__)
 
 SITE = "page:gen:site"
 # More pages of conversations than any thread has; a longer ?page= is nobody's page.
@@ -202,35 +208,73 @@ def keep(request, response, built_under: Generations | None, until: datetime | N
 
 def keep_once(request, built_under: Generations | None, until: datetime | None, render):
     """keep(render()), with one process of all rendering each version of the page: the others
-    wait for its copy (forum.renders) and serve it with their reader's own tokens."""
+    wait for its copy (forum.renders) and serve it with their reader's own tokens.
+
+    A reader whose process served the page a moment ago (STALE_WHILE_RENDERING) waits for no
+    render: they get that copy, whether another process has the render in hand or this one
+    claims it, and then renders it once their response has gone."""
     expires = _expires(until)
     if built_under is None or expires <= clock.time():
         return keep(request, render(), built_under, until)
-    rendered, cut = None, None
-
-    def render_here() -> bytes | None:
-        nonlocal rendered, cut
-        rendered = render()
-        if rendered.status_code != 200:
-            return None
-        # Shared without this reader's own values: each process fills in its readers' own.
-        cut = _cut(rendered.content.decode())
-        return b"".join(cut[0])
-
-    # A reader whose process served this page a moment ago is given that copy while another
-    # process renders the new one (see kept()), rather than wait for it.
     previous = _lately_served(request)
     try:
-        shared = renders.once(
-            f"page:{_version(request, built_under, expires)}", render_here, wait=previous is None
+        found = renders.kept_or_claim(
+            f"page:{_version(request, built_under, expires)}", wait=previous is None
         )
     except renders.Elsewhere:
         return serve(request, previous)
-    if rendered is None:
-        return serve(request, _kept(request, _cut(shared.decode()), built_under, expires))
-    if cut is None:
-        return rendered
-    return _validated(request, rendered, _kept(request, cut, built_under, expires).version)
+    if isinstance(found, bytes):
+        return serve(request, _kept(request, _cut(found.decode()), built_under, expires))
+    made = _Rendering(request, render, built_under, expires)
+    if found is None:
+        made()
+    elif previous is not None and found.claimed:
+        after_response(partial(found.make, made))
+        return serve(request, previous)
+    else:
+        found.make(made)
+    return made.response
+
+
+class _Rendering:
+    """A render of a shareable page: kept in this process, and what the others may share
+    returned (without this reader's own values: each process fills in its readers' own)."""
+
+    def __init__(self, request, render, built_under: Generations, expires: float):
+        self.request, self.render = request, render
+        self.built_under, self.expires = built_under, expires
+        self.response = None
+
+    def __call__(self) -> bytes | None:
+        self.response = self.render()
+        if self.response.status_code != 200:
+            return None
+        cut = _cut(self.response.content.decode())
+        entry = _kept(self.request, cut, self.built_under, self.expires)
+        self.response = _validated(self.request, self.response, entry.version)
+        return b"".join(cut[0])
+
+
+# Work this thread does once its response has gone: the server calls the response's close(),
+# which sends request_finished. (A database connection it opens is the next request's, which
+# closes or reuses it as any other.)
+_after = threading.local()
+
+
+def after_response(job) -> None:
+    """Run `job` once this request's response has been sent."""
+    if not hasattr(_after, "jobs"):
+        _after.jobs = []
+    _after.jobs.append(job)
+
+
+def _run_after_response(**kwargs) -> None:
+    jobs, _after.jobs = getattr(_after, "jobs", []), []
+    for job in jobs:
+        try:
+            job()
+        except Exception:  # the reader has their page; a failed render only costs the others
+            logger.exception("rendering after the response failed")
 
 
 def _kept(request, cut, built_under: Generations, expires: float) -> Entry:
@@ -383,7 +427,8 @@ def _filing_changed(sender, action: str, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Follow posts and their labels saved or deleted anywhere: blogarchive cannot call forum
-    to say so."""
+    to say so. And run the work left for after each response."""
+    request_finished.connect(_run_after_response, dispatch_uid="pages-after-response")
     post_save.connect(_post_saved, sender=Post, dispatch_uid="pages-post-saved")
     post_delete.connect(_post_saved, sender=Post, dispatch_uid="pages-post-deleted")
     post_save.connect(_label_saved, sender=Label, dispatch_uid="pages-label-saved")

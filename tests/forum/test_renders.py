@@ -224,3 +224,43 @@ def test_a_reader_who_finds_the_render_claimed_a_moment_after_looking_gets_the_p
     assert "burn out" in meanwhile.content.decode()
     assert "Fresh news" not in meanwhile.content.decode()
     assert rendered == []
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_the_reader_whose_process_claims_the_render_gets_the_previous_page_and_the_render_follows(
+    kept_then_changed, monkeypatch
+):
+    rendered = []
+    render = threads.thread_page
+    monkeypatch.setattr(threads, "thread_page", lambda *a: rendered.append(a) or render(*a))
+
+    # The test client closes the response, as a server does once it has sent it.
+    meanwhile = Client().get(kept_then_changed).content.decode()
+
+    assert "Fresh news" not in meanwhile
+    assert len(rendered) == 1  # after the response, or the reader would have had it
+    a_process_of_its_own()
+    assert "Fresh news" in Client().get(kept_then_changed).content.decode()
+    assert len(rendered) == 1  # the other process took the copy made after the response
+
+
+@pytest.mark.usefixtures("on_redis")
+def test_a_render_after_the_response_that_fails_holds_no_other_reader_up(
+    kept_then_changed, monkeypatch
+):
+    render = threads.thread_page
+
+    def broken(*args):
+        raise RuntimeError("template error")
+
+    monkeypatch.setattr(threads, "thread_page", broken)
+    first = Client().get(kept_then_changed)
+    monkeypatch.setattr(threads, "thread_page", render)
+    a_process_of_its_own()
+
+    started = time.monotonic()
+    later = Client().get(kept_then_changed)
+
+    assert first.status_code == 200 and "burn out" in first.content.decode()
+    assert "Fresh news" in later.content.decode()
+    assert time.monotonic() - started < renders.WAIT / 2
