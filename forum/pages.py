@@ -62,7 +62,7 @@ MAX_PAGE_DIGITS = 5
 CSRF, FORM = "csrf", "form"
 _HOLES = {"csrfmiddlewaretoken": CSRF, submissions.FIELD: FORM}
 _TOKEN_INPUT = re.compile(
-    rf'<input type="hidden" name="({"|".join(_HOLES)})" value="(?P<value>[^"]*)"'
+    rf'<input type="hidden" name="({"|".join(_HOLES)})" value="(?P<value>[^"]*)"'.encode()
 )
 
 
@@ -202,7 +202,7 @@ def keep(request, response, built_under: Generations | None, until: datetime | N
     the response, with the validator every copy of it carries (or a 304)."""
     if built_under is None or response.status_code != 200:
         return response
-    entry = _kept(request, _cut(response.content.decode()), built_under, _expires(until))
+    entry = _kept(request, _cut(response.content), built_under, _expires(until))
     return _validated(request, response, entry.version)
 
 
@@ -224,7 +224,7 @@ def keep_once(request, built_under: Generations | None, until: datetime | None, 
     except renders.Elsewhere:
         return serve(request, previous)
     if isinstance(found, bytes):
-        return serve(request, _kept(request, _cut(found.decode()), built_under, expires))
+        return serve(request, _kept(request, _cut(found), built_under, expires))
     made = _Rendering(request, render, built_under, expires)
     if found is None:
         made()
@@ -249,7 +249,7 @@ class _Rendering:
         self.response = self.render()
         if self.response.status_code != 200:
             return None
-        cut = _cut(self.response.content.decode())
+        cut = _cut(self.response.content)
         entry = _kept(self.request, cut, self.built_under, self.expires)
         self.response = _validated(self.request, self.response, entry.version)
         return b"".join(cut[0])
@@ -309,14 +309,14 @@ def _validated(request, response: HttpResponse, version: str) -> HttpResponse:
     return response
 
 
-def _cut(content: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
+def _cut(content: bytes) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
     """The page's bytes cut where each reader's own values go, and what goes in each cut."""
     parts, holes, start = [], [], 0
     for found in _TOKEN_INPUT.finditer(content):
-        parts.append(content[start : found.start("value")].encode())
-        holes.append(_HOLES[found.group(1)])
+        parts.append(content[start : found.start("value")])
+        holes.append(_HOLES[found.group(1).decode()])
         start = found.end("value")
-    parts.append(content[start:].encode())
+    parts.append(content[start:])
     return tuple(parts), tuple(holes)
 
 

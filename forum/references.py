@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -60,10 +61,15 @@ class TimeIndex:
 def linked_times(body_html: str, index: TimeIndex, comment: Comment) -> tuple:
     """The comments that link_times() may link the body's times to: each time it mentions (in
     text or not) with the comment it names. The same answer, the same links."""
-    if not index or not _MAYBE_TIME.search(body_html):
+    if not index:
         return ()
-    clocks = sorted(clocks_in(body_html))
-    return tuple((clock, index.find(clock, comment.created)) for clock in clocks)
+    return tuple((clock, index.find(clock, comment.created)) for clock in _mentioned(body_html))
+
+
+@lru_cache(maxsize=20_000)
+def _mentioned(body_html: str) -> tuple[str, ...]:
+    """clocks_in(), remembered: a busy thread's page asks it of every comment at each render."""
+    return tuple(sorted(clocks_in(body_html))) if _MAYBE_TIME.search(body_html) else ()
 
 
 def link_times(body_html: str, index: TimeIndex, comment: Comment, href: Callable) -> str:
