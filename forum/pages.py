@@ -30,19 +30,15 @@ change that could not be announced then is announced site-wide once the counters
 """
 
 import hashlib
-import logging
 import re
-import threading
 import time as clock
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache as once
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -52,8 +48,6 @@ from django.utils.cache import get_conditional_response
 
 from blogarchive.models import Label, Post
 from forum import counters, ownership, renders, submissions, threads
-
-logger = logging.getLogger(__name__)
 
 SITE = "page:gen:site"
 # More pages of conversations than any thread has; a longer ?page= is nobody's page.
@@ -208,37 +202,27 @@ def keep(request, response, built_under: Generations | None, until: datetime | N
 
 def keep_once(request, built_under: Generations | None, until: datetime | None, render):
     """keep(render()), with one process of all rendering each version of the page: the others
-    wait for its copy (forum.renders) and serve it with their reader's own tokens.
-
-    A reader whose process served the page a moment ago (STALE_WHILE_RENDERING) waits for no
-    render: they get that copy, whether another process has the render in hand or this one
-    claims it, and then renders it once their response has gone."""
+    wait for its copy (forum.renders) and serve it with their reader's own tokens; or, if their
+    process served the page a moment ago (STALE_WHILE_RENDERING), that copy meanwhile."""
     expires = _expires(until)
     if built_under is None or expires <= clock.time():
         return keep(request, render(), built_under, until)
     previous = _lately_served(request)
+    made = _Rendering(request, render, built_under, expires)
     try:
-        found = renders.kept_or_claim(
-            f"page:{_version(request, built_under, expires)}", wait=previous is None
+        shared = renders.once(
+            f"page:{_version(request, built_under, expires)}", made, wait=previous is None
         )
     except renders.Elsewhere:
         return serve(request, previous)
-    if isinstance(found, bytes):
-        return serve(request, _kept(request, _cut(found), built_under, expires))
-    made = _Rendering(request, render, built_under, expires)
-    if found is None:
-        made()
-    elif previous is not None and found.claimed:
-        after_response(partial(found.make, made))
-        return serve(request, previous)
-    else:
-        found.make(made)
+    if made.response is None:
+        return serve(request, _kept(request, _cut(shared), built_under, expires))
     return made.response
 
 
 class _Rendering:
-    """A render of a shareable page: kept in this process, and what the others may share
-    returned (without this reader's own values: each process fills in its readers' own)."""
+    """A render of a shareable page, kept in this process; what it returns is what the others
+    may share (without this reader's own values: each process fills in its readers' own)."""
 
     def __init__(self, request, render, built_under: Generations, expires: float):
         self.request, self.render = request, render
@@ -253,28 +237,6 @@ class _Rendering:
         entry = _kept(self.request, cut, self.built_under, self.expires)
         self.response = _validated(self.request, self.response, entry.version)
         return b"".join(cut[0])
-
-
-# Work this thread does once its response has gone: the server calls the response's close(),
-# which sends request_finished. (A database connection it opens is the next request's, which
-# closes or reuses it as any other.)
-_after = threading.local()
-
-
-def after_response(job) -> None:
-    """Run `job` once this request's response has been sent."""
-    if not hasattr(_after, "jobs"):
-        _after.jobs = []
-    _after.jobs.append(job)
-
-
-def _run_after_response(**kwargs) -> None:
-    jobs, _after.jobs = getattr(_after, "jobs", []), []
-    for job in jobs:
-        try:
-            job()
-        except Exception:  # the reader has their page; a failed render only costs the others
-            logger.exception("rendering after the response failed")
 
 
 def _kept(request, cut, built_under: Generations, expires: float) -> Entry:
@@ -427,8 +389,7 @@ def _filing_changed(sender, action: str, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Follow posts and their labels saved or deleted anywhere: blogarchive cannot call forum
-    to say so. And run the work left for after each response."""
-    request_finished.connect(_run_after_response, dispatch_uid="pages-after-response")
+    to say so."""
     post_save.connect(_post_saved, sender=Post, dispatch_uid="pages-post-saved")
     post_delete.connect(_post_saved, sender=Post, dispatch_uid="pages-post-deleted")
     post_save.connect(_label_saved, sender=Label, dispatch_uid="pages-label-saved")

@@ -17,7 +17,6 @@ nothing is shared: the database is not made to carry a copy of every page it ser
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from forum import counters
 
@@ -43,44 +42,18 @@ def once(key: str, render: Callable[[], bytes | None], *, wait: bool = True) -> 
 
     With `wait` False, a caller that has something else to give meanwhile (the page as it was a
     moment ago) is told at once, by Elsewhere, that another process has the render in hand."""
-    found = kept_or_claim(key, wait=wait)
-    if found is None:
-        return render()
-    if isinstance(found, Claim):
-        return found.make(render)
-    return found
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The right to render what `key` names; `claimed` False for a process that waited WAIT
-    for another's render in vain, and renders it as well."""
-
-    store: "RedisStore"
-    key: str
-    claimed: bool
-
-    def make(self, render: Callable[[], bytes | None]) -> bytes | None:
-        """render(), kept for the others; the claim given back if it made nothing to keep."""
-        return _render(self.store, self.key, render, claimed=self.claimed)
-
-
-def kept_or_claim(key: str, *, wait: bool = True) -> "bytes | Claim | None":
-    """once()'s first step: what is kept under `key` (waited for, if `wait`, while another
-    process renders it), or a Claim on its render; None where nothing can be shared (no Redis,
-    or none to be reached), and the caller renders for itself alone."""
     if not counters.in_redis():
-        return None
+        return render()
     store = RedisStore()
     try:
         kept, claimed = _kept_or_claimed(store, key, WAIT if wait else 0)
     except counters.Unavailable:
-        return None
+        return render()
     if kept is not None:
         return kept
     if not claimed and not wait:
         raise Elsewhere(key)
-    return Claim(store, key, claimed)
+    return _render(store, key, render, claimed=claimed)
 
 
 def underway(key: str) -> bool:
