@@ -25,9 +25,10 @@ from forum.models import Comment
 from forum.references import linked_times
 from forum.rendering import Surroundings, Viewer, render_thread
 
-# Comments' HTML kept per process, in whole conversations: at about 1 kB a comment, with its
-# key (which holds the text), some 30 MB at most.
-LIMIT = 15_000
+# Comments' HTML kept per process, in whole conversations: about 1.8 kB a comment with its key
+# (which holds the text), so some 18 MB at most; the first page of a 10,000-comment thread
+# holds 1,350.
+LIMIT = 10_000
 
 Articles = tuple[tuple[int, SafeString], ...]
 
