@@ -16,7 +16,9 @@ wait on it again; the outage and the recovery are logged once each per process.
 """
 
 import logging
+import os
 import secrets
+import threading
 import time
 
 from django.conf import settings
@@ -149,12 +151,17 @@ class DatabaseCounters:
 
 
 class RedisCounters:
-    """One Redis key per name, under a prefix; the client fails fast when Redis does not."""
+    """One Redis key per name, under a prefix; the client fails fast when Redis does not.
+
+    The generations that every kept page reads go over a connection of their own, held by the
+    process: the client's checkout from its pool for each command cost more than the round trip.
+    """
 
     def __init__(self, url: str):
         import redis
 
         self._errors = (redis.RedisError, OSError)
+        self._closed = redis.ConnectionError
         self._client = redis.Redis.from_url(
             url,
             socket_timeout=TIMEOUT,
@@ -162,6 +169,9 @@ class RedisCounters:
             retry=None,
             retry_on_timeout=False,
         )
+        pool = self._client.connection_pool
+        self._reader = pool.connection_class(**pool.connection_kwargs)
+        self._reader_lock = threading.Lock()
         self._down_until = 0.0
 
     def hits(self, windows: dict[str, int]) -> dict[str, int]:
@@ -177,7 +187,7 @@ class RedisCounters:
 
     def generations(self, names: list[str]) -> dict[str, int]:
         def read(client):
-            values = client.mget([_key(name) for name in names])
+            values = self._read_many([_key(name) for name in names])
             found = {n: int(v) for n, v in zip(names, values, strict=True) if v is not None}
             for name in set(names) - found.keys():
                 pipe = client.pipeline(transaction=True)
@@ -187,6 +197,24 @@ class RedisCounters:
             return found
 
         return self.call(read)
+
+    def _read_many(self, keys: list[str]) -> list[bytes | None]:
+        """MGET on the process's own connection, one thread at a time; once more, on a new
+        connection, when Redis has closed the one held (a restart)."""
+        with self._reader_lock:
+            try:
+                return self._mget(keys)
+            except self._closed:
+                return self._mget(keys)
+
+    def _mget(self, keys: list[str]) -> list[bytes | None]:
+        try:
+            self._reader.send_command("MGET", *keys)
+            return self._reader.read_response()
+        except BaseException:
+            # Whatever went wrong may leave a reply unread, which would answer the next read.
+            self._reader.disconnect()
+            raise
 
     def renew(self, name: str) -> None:
         self.call(lambda client: client.set(_key(name), _new_generation()))
@@ -213,6 +241,8 @@ def _key(name: str) -> str:
 
 
 _STORES: dict[str, object] = {}
+# A forked process makes its own: a connection shared with its parent would mix their replies.
+os.register_at_fork(after_in_child=_STORES.clear)
 
 
 def _store():

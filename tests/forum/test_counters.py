@@ -2,6 +2,7 @@
 pages down: posting pauses with a clear page, reading goes on, nothing becomes a 500."""
 
 import logging
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -179,6 +180,27 @@ def test_a_redis_wiped_by_a_restart_never_gives_back_an_old_generation(on_redis)
     time.sleep(0.25)
 
     assert counters.generations(["page:gen:site"])["page:gen:site"] != before
+
+
+def test_a_forked_process_reads_generations_on_a_connection_of_its_own(on_redis):
+    parent = counters.generations(["page:gen:site"])
+    store = counters._STORES[on_redis.url]
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        # gunicorn's workers are forked like this, from a process that may have read already.
+        try:
+            own = counters._STORES.get(on_redis.url) is None
+            same = counters.generations(["page:gen:site"]) == parent
+            os.write(writing, b"own" if own and same else b"shared")
+        finally:
+            os._exit(0)
+    os.close(writing)
+    answer = os.read(reading, 16)
+    os.waitpid(child, 0)
+
+    assert answer == b"own"
+    assert counters._STORES[on_redis.url] is store
 
 
 def test_a_stopped_redis_fails_each_call_at_once_and_logs_the_outage_once(on_redis, caplog):
