@@ -258,18 +258,21 @@ def busy_post(database: str, figures: dict) -> Target:
     holds = p99 <= 2 and share >= 0.85
     why = ""
     if not holds:
-        rendering = made["renders"] * (made["median_ms"] or 0) / 1000 / loaded["seconds"]
+        requests = loaded["requests_per_second"] * loaded["seconds"]
         why = (
             f"{_comments_posted(loaded)} comments made {made['versions']} versions of the page, "
-            f"rendered {made['renders']} times (median {made['median_ms']} ms, "
-            f"{made['after_waiting']} by a reader who had waited past forum.renders.WAIT): "
-            f"{rendering:.2f} s of rendering per second of the run, on two cores shared with wrk "
-            "and the writers. Each render reads the whole thread (one query) and renders again "
-            "only the conversations that changed (forum.conversations); readers are served the "
-            "page they had meanwhile (forum.pages.STALE_WHILE_RENDERING), so what costs them is "
-            "the CPU taken by those renders, by the writers' posts, and by each process taking "
-            "its copy of every new version (about 1 MB) from Redis. Other processes took "
-            f"{_share(loaded['others_cpu_share'])} of the CPUs"
+            f"rendered {made['renders']} times (median {made['median_ms']} ms under this load, "
+            f"{made['after_waiting']} by a reader who had waited past forum.renders.WAIT). Each "
+            "render reads the whole thread (one query) and renders again only the conversations "
+            "that changed (forum.conversations); every other reader meanwhile gets the page "
+            "their process had (forum.pages.STALE_WHILE_RENDERING). The reader whose request "
+            "claims the render waits for it: "
+            f"{made['renders']} of about {requests:,.0f} requests "
+            f"({made['renders'] / max(requests, 1):.1%}), each slower than the readers-alone p99, "
+            "with the CPU the renders take from two cores slowing the requests beside them. "
+            "Rendering after that reader's response instead was tried and dropped: a reader who "
+            "reloads just after a change (a take-down) would be shown the page without it. "
+            f"Other processes took {_share(loaded['others_cpu_share'])} of the CPUs"
         )
     return Target(name, database, figure, goal, holds, why)
 
